@@ -1,0 +1,65 @@
+package dev.strata.engine.vfs;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The one interface through which the engine touches the file system: every create, open,
+ * write, read, force, rename, delete, list and directory force goes through it. The local
+ * implementation is {@link LocalStorage}; tests substitute implementations that count
+ * operations, inject errors, or simulate power loss by dropping what was never forced.
+ *
+ * <p>Contract (what the engine relies on, and what a fault-injecting implementation must model):
+ * <ul>
+ *   <li>Data written to a {@link StorageFile} is durable only after {@link StorageFile#force}
+ *       returns on that same handle. A failed force may have lost any unforced data; the engine
+ *       never retries it.</li>
+ *   <li>A created, renamed or deleted directory entry is durable only after
+ *       {@link #forceDirectory} of its parent returns.</li>
+ *   <li>{@link #rename} is atomic (the target is either the old or the new file), not durable.</li>
+ *   <li>Methods throw {@link IOException}; the engine turns them into typed errors.</li>
+ * </ul>
+ */
+public interface Storage {
+
+    /** Creates a new, empty file for reading and writing; fails if it exists. */
+    StorageFile create(Path file) throws IOException;
+
+    /** Opens an existing file for reading and writing. */
+    StorageFile openWritable(Path file) throws IOException;
+
+    /** Opens an existing file for positional reads only. */
+    StorageFile openReadOnly(Path file) throws IOException;
+
+    /** Atomically renames {@code from} to {@code to}, replacing {@code to} if it exists. */
+    void rename(Path from, Path to) throws IOException;
+
+    /** Deletes a file; returns false if it did not exist. */
+    boolean delete(Path file) throws IOException;
+
+    /** Whether the file or directory exists. */
+    boolean exists(Path path);
+
+    /** The size of a file in bytes. */
+    long size(Path file) throws IOException;
+
+    /** The names (not paths) of the entries of a directory, sorted. */
+    List<String> list(Path dir) throws IOException;
+
+    /**
+     * Creates a directory and any missing parents, owner-only permissions where the file system
+     * supports them, and forces each parent whose entries changed.
+     */
+    void createDirectories(Path dir) throws IOException;
+
+    /** Makes the directory's entries (creates, renames, deletes) durable. */
+    void forceDirectory(Path dir) throws IOException;
+
+    /**
+     * Takes the exclusive write lock of a database directory, held until the returned handle is
+     * closed. Throws {@link LockHeldException} if another process or another open in this JVM
+     * holds it.
+     */
+    DirectoryLock lock(Path lockFile) throws IOException;
+}
