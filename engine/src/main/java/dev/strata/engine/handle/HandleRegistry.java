@@ -48,14 +48,15 @@ public final class HandleRegistry {
         this.trackOrigins = trackOrigins;
     }
 
-    public <H extends Handle> H register(H h, String kind) {
+    public <H extends Handle> H register(H handle, String kind) {
+        Handle h = handle;
         h.id = nextId.getAndIncrement();
         h.kind = kind;
         if (trackOrigins) {
             h.origin = new Throwable(kind + " opened here");
         }
         open.put(h.id, h);
-        return h;
+        return handle;
     }
 
     /** Removes a handle that was closed by its owner. */
