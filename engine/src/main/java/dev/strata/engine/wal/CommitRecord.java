@@ -128,6 +128,35 @@ public final class CommitRecord {
         if (opCount < 0 || logCount < 0 || (long) opCount * 3 + (long) logCount * 2 > r.remaining()) {
             throw new Malformed("impossible op count " + opCount + " / log count " + logCount, opCountAt);
         }
+        decodeOps(r, opCount, len, ops);
+        for (int i = 0; i < logCount; i++) {
+            int nLen = r.varInt(len);
+            int nOff = r.skip(nLen);
+            int dLen = r.varInt(len);
+            int dOff = r.skip(dLen);
+            if (logs != null) {
+                logs.entry(buf, nOff, nLen, dOff, dLen);
+            }
+        }
+        if (r.remaining() != 0) {
+            throw new Malformed(r.remaining() + " unexpected bytes after the last entry", r.position());
+        }
+    }
+
+    /**
+     * Decodes {@code opCount} ops of a write batch's encoded ops (the op section of a payload),
+     * for applying a batch that was built in memory.
+     */
+    public static void decodeOps(byte[] buf, int off, int len, int opCount, OpVisitor ops) throws Malformed {
+        ByteReader r = new ByteReader(buf, off, len);
+        decodeOps(r, opCount, len, ops);
+        if (r.remaining() != 0) {
+            throw new Malformed(r.remaining() + " unexpected bytes after the last op", r.position());
+        }
+    }
+
+    private static void decodeOps(ByteReader r, int opCount, int len, OpVisitor ops) throws Malformed {
+        byte[] buf = r.array();
         for (int i = 0; i < opCount; i++) {
             int typeAt = r.position();
             int type = r.u8();
@@ -173,18 +202,6 @@ public final class CommitRecord {
                 }
                 default -> throw new Malformed("unknown op type " + type, typeAt);
             }
-        }
-        for (int i = 0; i < logCount; i++) {
-            int nLen = r.varInt(len);
-            int nOff = r.skip(nLen);
-            int dLen = r.varInt(len);
-            int dOff = r.skip(dLen);
-            if (logs != null) {
-                logs.entry(buf, nOff, nLen, dOff, dLen);
-            }
-        }
-        if (r.remaining() != 0) {
-            throw new Malformed(r.remaining() + " unexpected bytes after the last entry", r.position());
         }
     }
 }
