@@ -21,6 +21,7 @@ import java.util.zip.CRC32C;
  * zeros or a torn record.
  */
 public final class WalWriter implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WalWriter.class);
     /** Bytes of zeros written ahead of the write position at a time. */
     public static final int PREALLOCATE_CHUNK = 1 << 20;
     private static final byte[] ZEROS = new byte[64 << 10];
@@ -37,6 +38,8 @@ public final class WalWriter implements AutoCloseable {
     private long allocatedEnd;
     private long bytesWritten;
     private long syncCount;
+    /** The seqno the next frame written will carry. */
+    private long nextSeqno;
 
     private WalWriter(Storage storage, Path dir, long maxSegmentBytes) {
         this.storage = storage;
@@ -64,6 +67,7 @@ public final class WalWriter implements AutoCloseable {
             this.salt = s;
             this.writePos = header.length;
             this.allocatedEnd = header.length;
+            this.nextSeqno = firstSeqno;
             preallocate(writePos + 1);
             f.force();
             storage.forceDirectory(dir);
@@ -104,16 +108,19 @@ public final class WalWriter implements AutoCloseable {
         }
         int p = off;
         int end = off + len;
+        int frames = 0;
         while (p < end) {
             int payloadLen = Bytes.getInt(buf, p + 4);
             Bytes.putLong(buf, p + 8, durableSeqno);
             Bytes.putInt(buf, p, WalFormat.frameCrc(crc, salt, buf, p, payloadLen));
             p += WalFormat.FRAME_HEADER_SIZE + payloadLen;
+            frames++;
         }
         preallocate(writePos + len);
         file.write(writePos, buf, off, len);
         writePos += len;
         bytesWritten += len;
+        nextSeqno = firstSeqno + frames;
     }
 
     /** Makes everything written so far durable. */
@@ -153,16 +160,18 @@ public final class WalWriter implements AutoCloseable {
         allocatedEnd = target;
     }
 
-    /** Seals the segment (force, truncate) and closes it: a clean shutdown. */
+    /**
+     * A clean shutdown: seals the segment (force, truncate) and starts an empty successor. The
+     * successor makes the segment holding the last records a sealed one, which recovery checks
+     * strictly: damage to its last record is then reported as corruption instead of being taken
+     * for the torn tail of a crash.
+     */
     @Override
     public void close() throws IOException {
         if (file != null) {
-            try {
-                seal();
-            } finally {
-                file.close();
-                file = null;
-            }
+            roll(nextSeqno);
+            file.close();
+            file = null;
         }
     }
 
@@ -171,8 +180,10 @@ public final class WalWriter implements AutoCloseable {
         if (file != null) {
             try {
                 file.close();
-            } catch (IOException ignored) {
-                // The database is already failed; the original error is what gets reported.
+            } catch (IOException e) {
+                // The database has already failed with the original error, which is what callers
+                // get; this one is only worth a line in the log.
+                LOG.warn("Closing WAL segment {} after a failure also failed", segmentNumber, e);
             }
             file = null;
         }
