@@ -51,11 +51,11 @@ public final class WalWriter implements AutoCloseable {
     public static WalWriter create(Storage storage, Path dir, long segmentNumber, long firstSeqno,
                                    long maxSegmentBytes) throws IOException {
         WalWriter w = new WalWriter(storage, dir, maxSegmentBytes);
-        w.startSegment(segmentNumber, firstSeqno);
+        w.startSegment(segmentNumber, firstSeqno, true);
         return w;
     }
 
-    private void startSegment(long number, long firstSeqno) throws IOException {
+    private void startSegment(long number, long firstSeqno, boolean preallocate) throws IOException {
         Path path = dir.resolve(WalFormat.fileName(number));
         StorageFile f = storage.create(path);
         try {
@@ -68,7 +68,9 @@ public final class WalWriter implements AutoCloseable {
             this.writePos = header.length;
             this.allocatedEnd = header.length;
             this.nextSeqno = firstSeqno;
-            preallocate(writePos + 1);
+            if (preallocate) {
+                preallocate(writePos + 1);
+            }
             f.force();
             storage.forceDirectory(dir);
         } catch (IOException | RuntimeException e) {
@@ -131,10 +133,14 @@ public final class WalWriter implements AutoCloseable {
 
     /** Seals the current segment and starts segment number + 1 at {@code firstSeqno}. */
     public void roll(long firstSeqno) throws IOException {
+        roll(firstSeqno, true);
+    }
+
+    private void roll(long firstSeqno, boolean preallocate) throws IOException {
         seal();
         file.close();
         file = null;
-        startSegment(segmentNumber + 1, firstSeqno);
+        startSegment(segmentNumber + 1, firstSeqno, preallocate);
     }
 
     /** Forces the segment and cuts off its preallocated tail. */
@@ -169,7 +175,7 @@ public final class WalWriter implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (file != null) {
-            roll(nextSeqno);
+            roll(nextSeqno, false);
             file.close();
             file = null;
         }
