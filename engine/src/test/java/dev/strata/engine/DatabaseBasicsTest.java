@@ -303,4 +303,18 @@ class DatabaseBasicsTest {
             assertThat(keys(db, RangeOptions.all())).hasSize(3000);
         }
     }
+
+    /** Regression: two delete-ranges in one batch with the same start; the wider one was lost. */
+    @Test
+    void twoDeleteRangesWithTheSameStartInOneBatchBothApply() {
+        try (StrataDatabase db = StrataDatabase.open(dir)) {
+            db.put(b("k43"), b("v"));
+            db.write(new WriteBatch().deleteRange(b("k03"), b("k47")).deleteRange(b("k03"), b("k34")));
+            assertThat(db.get(b("k43"))).isNull();
+            assertThat(keys(db, RangeOptions.all())).isEmpty();
+        }
+        try (StrataDatabase db = StrataDatabase.open(dir)) {
+            assertThat(db.get(b("k43"))).isNull();
+        }
+    }
 }

@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ModelCheckTest {
     private static final Comparator CMP = new Comparator();
+    private static final boolean DEBUG = Boolean.getBoolean("strata.debug");
 
     @TempDir
     Path tmp;
@@ -82,17 +83,29 @@ class ModelCheckTest {
         try {
             for (int step = 0; step < steps; step++) {
                 int op = r.nextInt(100);
+                if (DEBUG) {
+                    System.out.println("step " + step + " op " + op + " seqno " + seqno);
+                }
                 if (op < 35) {
                     byte[] k = key(r);
                     byte[] v = value(r, step);
+                    if (DEBUG) {
+                        System.out.println("  put " + Bytes.toDisplay(k));
+                    }
                     assertThat(db.put(k, v).seqno()).isEqualTo(++seqno);
                     model.put(k, v);
                 } else if (op < 45) {
                     byte[] k = key(r);
+                    if (DEBUG) {
+                        System.out.println("  remove " + Bytes.toDisplay(k));
+                    }
                     assertThat(db.remove(k).seqno()).isEqualTo(++seqno);
                     model.remove(k);
                 } else if (op < 50) {
                     byte[][] p = orderedPair(r);
+                    if (DEBUG) {
+                        System.out.println("  deleteRange " + Bytes.toDisplay(p[0]) + " " + Bytes.toDisplay(p[1]));
+                    }
                     db.deleteRange(p[0], p[1]);
                     seqno++;
                     model.subMap(p[0], true, p[1], false).clear();
@@ -104,14 +117,23 @@ class ModelCheckTest {
                         if (kind < 6) {
                             byte[] k = key(r);
                             byte[] v = value(r, step);
+                            if (DEBUG) {
+                                System.out.println("  batch put " + Bytes.toDisplay(k));
+                            }
                             batch.put(k, v);
                             model.put(k, v);
                         } else if (kind < 9) {
                             byte[] k = key(r);
+                            if (DEBUG) {
+                                System.out.println("  batch remove " + Bytes.toDisplay(k));
+                            }
                             batch.remove(k);
                             model.remove(k);
                         } else {
                             byte[][] p = orderedPair(r);
+                            if (DEBUG) {
+                                System.out.println("  batch deleteRange " + Bytes.toDisplay(p[0]) + " " + Bytes.toDisplay(p[1]));
+                            }
                             batch.deleteRange(p[0], p[1]);
                             model.subMap(p[0], true, p[1], false).clear();
                         }
@@ -137,6 +159,9 @@ class ModelCheckTest {
                         h.snapshot().close();
                     }
                     snapshots.clear();
+                    if (DEBUG) {
+                        System.out.println("  reopen");
+                    }
                     db.close();
                     db = StrataDatabase.open(dir, options);
                     assertThat(db.latestSeqno()).isEqualTo(seqno);

@@ -29,7 +29,9 @@ public final class RangeTombstones {
     private volatile Fragments fragments = Fragments.EMPTY;
 
     public void add(byte[] start, byte[] end, long seqno) {
-        raw.put(new MemKey(start, seqno), end);
+        // Two delete-ranges of one batch may share a start: at one seqno, [s, a) and [s, b) cover
+        // exactly [s, max(a, b)), so keep the larger end rather than letting one replace the other.
+        raw.merge(new MemKey(start, seqno), end, (a, b) -> Bytes.compare(a, b) >= 0 ? a : b);
         version.incrementAndGet();
     }
 
