@@ -1,0 +1,24 @@
+package dev.strata.engine.lsm;
+
+/**
+ * The state of one point lookup as it goes from the newest source to the oldest: the newest
+ * covering range tombstone seen so far and, once a source holds a version of the key, that
+ * version. A version older than a covering tombstone, or a point tombstone, reads as absent.
+ */
+final class LookupResult {
+    long tombstoneSeqno;
+    boolean decided;
+    byte[] value;
+
+    void coverTombstone(long seqno) {
+        if (seqno > tombstoneSeqno) {
+            tombstoneSeqno = seqno;
+        }
+    }
+
+    /** The newest version (a null value is a point tombstone). */
+    void found(long seqno, byte[] v) {
+        decided = true;
+        value = seqno < tombstoneSeqno ? null : v;
+    }
+}
