@@ -6,9 +6,10 @@ import dev.strata.engine.commit.MonotonicClock;
 import dev.strata.engine.handle.HandleRegistry;
 import dev.strata.engine.handle.HandleStatus;
 import dev.strata.engine.iterator.DbIterator;
-import dev.strata.engine.iterator.MemtableIterator;
-import dev.strata.engine.memtable.MemKey;
-import dev.strata.engine.memtable.Memtable;
+import dev.strata.engine.lsm.LsmStats;
+import dev.strata.engine.lsm.LsmTree;
+import dev.strata.engine.lsm.ReadView;
+import dev.strata.engine.sst.BlockCache;
 import dev.strata.engine.util.ByteReader;
 import dev.strata.engine.vfs.DirectoryLock;
 import dev.strata.engine.vfs.LockHeldException;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Map;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -66,10 +68,9 @@ public final class StrataDatabase implements AutoCloseable {
     private final StrataOptions options;
     private final Storage storage;
     private final DirectoryLock lock;
-    private final Memtable memtable;
+    private final LsmTree tree;
     private final CommitPipeline pipeline;
     private final HandleRegistry handles;
-    private final long recoveredSeqno;
     private final ExecutorService asyncExecutor;
     private final ScheduledExecutorService syncTimer;
 
@@ -78,16 +79,15 @@ public final class StrataDatabase implements AutoCloseable {
     private final Object closeLock = new Object();
     private boolean closeDone;
 
-    private StrataDatabase(Path dir, StrataOptions options, DirectoryLock lock, Memtable memtable,
-                           CommitPipeline pipeline, long recoveredSeqno) {
+    private StrataDatabase(Path dir, StrataOptions options, DirectoryLock lock, LsmTree tree,
+                           CommitPipeline pipeline, HandleRegistry handles) {
         this.dir = dir;
         this.options = options;
         this.storage = options.storage();
         this.lock = lock;
-        this.memtable = memtable;
+        this.tree = tree;
         this.pipeline = pipeline;
-        this.recoveredSeqno = recoveredSeqno;
-        this.handles = new HandleRegistry(options.trackHandleOrigins());
+        this.handles = handles;
         this.asyncExecutor = newAsyncExecutor(options.asyncThreads(), dir);
         if (options.durability() == Durability.ASYNC) {
             ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemonFactory("strata-wal-sync"));
@@ -125,17 +125,34 @@ public final class StrataDatabase implements AutoCloseable {
                 throw new DatabaseLockedException("cannot open " + dir + " for writing: " + e.getMessage(), e);
             }
             storage.createDirectories(walDir);
-            Memtable memtable = new Memtable();
-            MemtableApplier applier = new MemtableApplier(memtable);
-            WalRecovery.Result rec = WalRecovery.replay(storage, walDir, 0, true, (buf, off, len, seqno, ts) -> {
-                applier.beginRecord(memtable, seqno);
-                CommitRecord.decode(buf, off, len, applier, null);
-                applier.endRecord();
-            });
+            // The tree and the pipeline need each other's answers (flushed segments to delete,
+            // snapshots to keep); these holders are filled once both exist.
+            HandleRegistry handles = new HandleRegistry(options.trackHandleOrigins());
+            CommitPipeline[] pipelineRef = new CommitPipeline[1];
+            BlockCache cache = options.blockCacheSize() > 0 ? new BlockCache(options.blockCacheSize()) : null;
+            LsmTree tree = LsmTree.open(storage, dir, options.lsmOptions(), cache,
+                    () -> snapshotBoundaries(handles, pipelineRef[0]),
+                    flushed -> deleteObsoleteWal(pipelineRef[0], flushed));
+            MemtableApplier applier = new MemtableApplier(tree.activeMemtable());
+            WalRecovery.Result rec;
+            try {
+                rec = WalRecovery.replay(storage, walDir, tree.flushedSeqno(), true, (buf, off, len, seqno, ts) -> {
+                    applier.beginRecord(tree.activeMemtable(), seqno);
+                    CommitRecord.decode(buf, off, len, applier, null);
+                    applier.endRecord();
+                    if (tree.activeMemtable().approximateBytes() >= options.memtableSize()) {
+                        tree.flushDuringRecovery(seqno); // a WAL larger than memory is replayed in pieces
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                tree.close(false, () -> 0L);
+                throw e;
+            }
+            long lastSeqno = Math.max(rec.lastSeqno(), tree.flushedSeqno());
             WalWriter wal = null;
             if (options.durability() != Durability.NONE) {
-                wal = WalWriter.create(storage, walDir, rec.nextSegmentNumber(), rec.lastSeqno() + 1,
-                        options.walSegmentSize());
+                wal = WalWriter.create(storage, walDir, rec.nextSegmentNumber(), lastSeqno + 1,
+                        options.walSegmentSize(), rec.segments());
             }
             // Segments with no records: the next segment starts at the same seqno, so they go.
             for (Path p : rec.removableSegments()) {
@@ -145,17 +162,51 @@ public final class StrataDatabase implements AutoCloseable {
                 storage.forceDirectory(walDir);
             }
             if (rec.recordCount() > 0) {
-                LOG.info("Recovered {} commit records from {} (last seqno {})", rec.recordCount(), walDir, rec.lastSeqno());
+                LOG.info("Recovered {} commit records from {} (last seqno {})", rec.recordCount(), walDir, lastSeqno);
             }
             MonotonicClock clock = new MonotonicClock(options.clock(), rec.lastTimestamp());
-            CommitPipeline pipeline = new CommitPipeline(options.durability(), wal, memtable, clock, rec.lastSeqno());
-            return new StrataDatabase(dir, options, lock, memtable, pipeline, rec.lastSeqno());
+            CommitPipeline pipeline = new CommitPipeline(options.durability(), wal, tree, clock, lastSeqno);
+            pipelineRef[0] = pipeline;
+            pipeline.deleteObsoleteSegments(tree.flushedSeqno());
+            return new StrataDatabase(dir, options, lock, tree, pipeline, handles);
         } catch (IOException e) {
             closeQuietly(lock, e);
             throw new StrataIOException("cannot open " + dir, e);
         } catch (RuntimeException e) {
             closeQuietly(lock, e);
             throw e;
+        }
+    }
+
+    /**
+     * The seqnos a compaction must keep versions for. Synchronized on the registry, as snapshot
+     * creation is, so a snapshot cannot be taken between reading the visible seqno and
+     * registering it while a compaction reads the list.
+     */
+    private static long[] snapshotBoundaries(HandleRegistry handles, CommitPipeline pipeline) {
+        List<Long> seqnos = new ArrayList<>();
+        long visible;
+        synchronized (handles) {
+            for (HandleRegistry.Handle h : handles.openHandles()) {
+                if (h instanceof Snapshot s) {
+                    seqnos.add(s.seqno());
+                }
+            }
+            visible = pipeline == null ? Long.MAX_VALUE : pipeline.visibleSeqno();
+        }
+        seqnos.add(visible);
+        return seqnos.stream().mapToLong(Long::longValue).filter(x -> x <= visible).sorted().distinct().toArray();
+    }
+
+    private static void deleteObsoleteWal(CommitPipeline pipeline, long flushedSeqno) {
+        if (pipeline == null) {
+            return; // during recovery: the segments being replayed stay until it is done
+        }
+        try {
+            pipeline.deleteObsoleteSegments(flushedSeqno);
+        } catch (IOException e) {
+            // Harmless for correctness: recovery skips records at or below the flushed seqno.
+            LOG.warn("Could not delete WAL segments covered by the tables (flushed seqno {})", flushedSeqno, e);
         }
     }
 
@@ -255,7 +306,13 @@ public final class StrataDatabase implements AutoCloseable {
         checkKey(key);
         enter();
         try {
-            return read(key, pipeline.visibleSeqno());
+            ReadView v = tree.acquire();
+            try {
+                // The seqno is read after the view is taken, so the view holds every version it needs.
+                return tree.get(v, key, pipeline.visibleSeqno());
+            } finally {
+                tree.release(v);
+            }
         } finally {
             exit();
         }
@@ -267,7 +324,12 @@ public final class StrataDatabase implements AutoCloseable {
         enter();
         try {
             snapshot.checkOpen();
-            return read(key, snapshot.seqno());
+            ReadView v = tree.acquire();
+            try {
+                return tree.get(v, key, snapshot.seqno());
+            } finally {
+                tree.release(v);
+            }
         } finally {
             exit();
         }
@@ -277,21 +339,6 @@ public final class StrataDatabase implements AutoCloseable {
         return async(() -> get(key));
     }
 
-    private byte[] read(byte[] key, long snapshot) {
-        Map.Entry<MemKey, Object> e = memtable.find(key, snapshot);
-        if (e == null) {
-            return null;
-        }
-        Object v = e.getValue();
-        if (v == Memtable.TOMBSTONE) {
-            return null;
-        }
-        if (memtable.rangeTombstones().maxCoveringSeqno(key, snapshot) > e.getKey().seqno()) {
-            return null;
-        }
-        return ((byte[]) v).clone();
-    }
-
     /**
      * A snapshot of the latest committed state. Close it when done; the database invalidates it
      * at close.
@@ -299,7 +346,9 @@ public final class StrataDatabase implements AutoCloseable {
     public Snapshot snapshot() {
         enter();
         try {
-            return handles.register(new Snapshot(pipeline.visibleSeqno(), handles), HandleStatus.SNAPSHOT);
+            synchronized (handles) {
+                return handles.register(new Snapshot(pipeline.visibleSeqno(), handles), HandleStatus.SNAPSHOT);
+            }
         } finally {
             exit();
         }
@@ -316,17 +365,15 @@ public final class StrataDatabase implements AutoCloseable {
         enter();
         try {
             Snapshot s = range.snapshot();
-            long seqno;
             if (s != null) {
                 s.checkOpen();
-                seqno = s.seqno();
-            } else {
-                seqno = pipeline.visibleSeqno();
             }
-            DbIterator it = new DbIterator(new MemtableIterator(memtable), memtable.rangeTombstones()::maxCoveringSeqno,
+            ReadView v = tree.acquire();
+            long seqno = s != null ? s.seqno() : pipeline.visibleSeqno();
+            DbIterator it = new DbIterator(tree.newIterator(v), tree.tombstones(v),
                     seqno, range.start(), range.startInclusive(), range.end(), range.endInclusive(),
                     range.reverse(), range.keysOnly(), range.limit());
-            return handles.register(new IteratorHandle(it), HandleStatus.ITERATOR);
+            return handles.register(new IteratorHandle(it, v), HandleStatus.ITERATOR);
         } finally {
             exit();
         }
@@ -354,9 +401,19 @@ public final class StrataDatabase implements AutoCloseable {
         return handles.status();
     }
 
-    /** The memtable's approximate size in bytes (the figure its byte budget is checked against). */
+    /** Bytes in memtables (active and waiting for flush). */
     public long memtableBytes() {
-        return memtable.approximateBytes();
+        return tree.stats().memtableBytes();
+    }
+
+    /** Tables and bytes per level, flushes, compactions, stalls, block cache hits and misses. */
+    public LsmStats lsmStats() {
+        return tree.stats();
+    }
+
+    /** WAL segment files on disk. */
+    public int walSegmentCount() {
+        return pipeline.walSegmentCount();
     }
 
     /** Bytes written to the WAL since open, and forces issued. */
@@ -370,7 +427,8 @@ public final class StrataDatabase implements AutoCloseable {
 
     /** The failure that makes the database refuse writes, or null when it is writable. */
     public Throwable backgroundError() {
-        return pipeline.failure();
+        Throwable f = pipeline.failure();
+        return f != null ? f : tree.backgroundError();
     }
 
     public Path path() {
@@ -389,6 +447,47 @@ public final class StrataDatabase implements AutoCloseable {
         } finally {
             exit();
         }
+    }
+
+    /**
+     * Writes the memtable to a table and waits until every memtable is in a table: afterwards the
+     * WAL is no longer needed to recover what was committed before the call (in NONE mode, it is
+     * what makes those commits survive a crash).
+     */
+    public void flush() {
+        enter();
+        try {
+            tree.flushAndWait(pipeline::switchMemtable);
+        } finally {
+            exit();
+        }
+    }
+
+    public CompletableFuture<Void> flushAsync() {
+        return async(() -> {
+            flush();
+            return null;
+        });
+    }
+
+    /**
+     * Compacts every table overlapping [start, end] (either null for open) down the levels,
+     * dropping overwritten and deleted data no snapshot needs. Blocks until done.
+     */
+    public void compact(byte[] start, byte[] end) {
+        enter();
+        try {
+            tree.compactRange(start, end);
+        } finally {
+            exit();
+        }
+    }
+
+    public CompletableFuture<Void> compactAsync(byte[] start, byte[] end) {
+        return async(() -> {
+            compact(start, end);
+            return null;
+        });
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -471,12 +570,12 @@ public final class StrataDatabase implements AutoCloseable {
             awaitQuietly(asyncExecutor);
             StrataException failure = null;
             try {
-                if (options.durability() == Durability.NONE) {
-                    NoneModeWriter.writeMemtable(storage, dir.resolve(WAL_DIR), memtable, recoveredSeqno,
-                            pipeline.visibleSeqno(), options.walSegmentSize());
-                } else {
+                boolean none = options.durability() == Durability.NONE;
+                if (!none) {
                     pipeline.close();
                 }
+                // NONE mode has no WAL: its clean close is a flush.
+                tree.close(none, pipeline::lastSeqno);
             } catch (IOException e) {
                 failure = new StrataIOException("closing " + dir + " failed; committed data is recovered from the WAL at the next open", e);
             } catch (StrataException e) {
@@ -528,12 +627,23 @@ public final class StrataDatabase implements AutoCloseable {
     /** An iterator registered with the handle registry; every step checks the database is open. */
     private final class IteratorHandle extends HandleRegistry.Handle implements StrataIterator<KeyValue> {
         private final DbIterator it;
+        private final ReadView view;
         private boolean fetched;
         private boolean hasNext;
         private volatile boolean closedByUser;
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
-        IteratorHandle(DbIterator it) {
+        IteratorHandle(DbIterator it, ReadView view) {
             this.it = it;
+            this.view = view;
+        }
+
+        /** Lets go of the tables this iterator held (once, by close or by the database's close). */
+        private void releaseView() {
+            if (released.compareAndSet(false, true)) {
+                it.close();
+                tree.release(view);
+            }
         }
 
         private void checkOpen() {
@@ -566,7 +676,7 @@ public final class StrataDatabase implements AutoCloseable {
 
         @Override
         protected void release() {
-            it.close();
+            releaseView();
         }
 
         @Override
@@ -574,7 +684,7 @@ public final class StrataDatabase implements AutoCloseable {
             if (!closedByUser) {
                 closedByUser = true;
                 handles.deregister(this);
-                it.close();
+                releaseView();
             }
         }
     }

@@ -23,6 +23,16 @@ public final class StrataOptions {
     private Storage storage = LocalStorage.INSTANCE;
     private LongSupplier clock = System::currentTimeMillis;
     private int asyncThreads = 2;
+    private long blockCacheSize = 64L << 20;
+    private int blockSize = 4 << 10;
+    private int bloomBitsPerKey = 10;
+    private boolean compression = true;
+    private int maxImmutableMemtables = 2;
+    private int l0CompactionTrigger = 4;
+    private int l0StopWritesTrigger = 20;
+    private long levelBaseSize = 256L << 20;
+    private int levelMultiplier = 10;
+    private long targetFileSize = 64L << 20;
 
     public static StrataOptions defaults() {
         return new StrataOptions();
@@ -46,12 +56,68 @@ public final class StrataOptions {
         return this;
     }
 
-    /**
-     * The memtable's byte budget; default 64 MiB. With the LSM storage issue a full memtable is
-     * flushed to an SSTable; until then the budget is only reported.
-     */
+    /** The memtable's byte budget: a full memtable is flushed to an L0 table; default 64 MiB. */
     public StrataOptions memtableSize(long bytes) {
         this.memtableSize = bytes;
+        return this;
+    }
+
+    /** Bytes of decompressed blocks kept in memory, shared by all tables; 0 disables; default 64 MiB. */
+    public StrataOptions blockCacheSize(long bytes) {
+        this.blockCacheSize = bytes;
+        return this;
+    }
+
+    /** Target size of a table's data block before compression; default 4 KiB. */
+    public StrataOptions blockSize(int bytes) {
+        this.blockSize = bytes;
+        return this;
+    }
+
+    /** Bloom filter bits per key in every table (about 1% false positives at 10); 0 for none. */
+    public StrataOptions bloomBitsPerKey(int bits) {
+        this.bloomBitsPerKey = bits;
+        return this;
+    }
+
+    /** Compress tables from L2 down with zstd (L0 and L1 are never compressed); default true. */
+    public StrataOptions compression(boolean zstdBelowL1) {
+        this.compression = zstdBelowL1;
+        return this;
+    }
+
+    /** Writers stall while this many full memtables wait for flush; default 2. */
+    public StrataOptions maxImmutableMemtables(int n) {
+        this.maxImmutableMemtables = n;
+        return this;
+    }
+
+    /** L0 tables that start a compaction into L1; default 4. */
+    public StrataOptions l0CompactionTrigger(int n) {
+        this.l0CompactionTrigger = n;
+        return this;
+    }
+
+    /** L0 tables at which writers stall until compaction catches up; default 20. */
+    public StrataOptions l0StopWritesTrigger(int n) {
+        this.l0StopWritesTrigger = n;
+        return this;
+    }
+
+    /** Target size of L1; each deeper level is {@code levelMultiplier} times larger; default 256 MiB. */
+    public StrataOptions levelBaseSize(long bytes) {
+        this.levelBaseSize = bytes;
+        return this;
+    }
+
+    public StrataOptions levelMultiplier(int m) {
+        this.levelMultiplier = m;
+        return this;
+    }
+
+    /** Size at which compaction cuts an output table; default 64 MiB. */
+    public StrataOptions targetFileSize(long bytes) {
+        this.targetFileSize = bytes;
         return this;
     }
 
@@ -154,6 +220,56 @@ public final class StrataOptions {
         return asyncThreads;
     }
 
+    public long blockCacheSize() {
+        return blockCacheSize;
+    }
+
+    public int blockSize() {
+        return blockSize;
+    }
+
+    public int bloomBitsPerKey() {
+        return bloomBitsPerKey;
+    }
+
+    public boolean compression() {
+        return compression;
+    }
+
+    public int maxImmutableMemtables() {
+        return maxImmutableMemtables;
+    }
+
+    public int l0CompactionTrigger() {
+        return l0CompactionTrigger;
+    }
+
+    public int l0StopWritesTrigger() {
+        return l0StopWritesTrigger;
+    }
+
+    public long levelBaseSize() {
+        return levelBaseSize;
+    }
+
+    public int levelMultiplier() {
+        return levelMultiplier;
+    }
+
+    public long targetFileSize() {
+        return targetFileSize;
+    }
+
+    /** The tree's options, as the LSM layer takes them. */
+    dev.strata.engine.lsm.LsmOptions lsmOptions() {
+        dev.strata.engine.sst.TableOptions upper = dev.strata.engine.sst.TableOptions.DEFAULTS
+                .withBlockSize(blockSize).withBloomBitsPerKey(bloomBitsPerKey);
+        dev.strata.engine.sst.TableOptions lower = compression
+                ? upper.withCompression(dev.strata.engine.sst.TableOptions.Compression.ZSTD) : upper;
+        return new dev.strata.engine.lsm.LsmOptions(memtableSize, maxImmutableMemtables, l0CompactionTrigger,
+                l0StopWritesTrigger, levelBaseSize, levelMultiplier, targetFileSize, upper, lower, 2);
+    }
+
     /** Throws {@link InvalidArgumentException} naming the first bad option. */
     void validate() {
         require(durability != null, "durability must be set");
@@ -168,6 +284,16 @@ public final class StrataOptions {
         require(storage != null, "storage must be set");
         require(clock != null, "clock must be set");
         require(asyncThreads >= 1, "asyncThreads must be >= 1, was " + asyncThreads);
+        require(blockCacheSize >= 0, "blockCacheSize must be >= 0, was " + blockCacheSize);
+        require(blockSize >= 128 && blockSize <= 4 << 20, "blockSize must be in [128 B, 4 MiB], was " + blockSize);
+        require(bloomBitsPerKey >= 0 && bloomBitsPerKey <= 64, "bloomBitsPerKey must be in [0, 64], was " + bloomBitsPerKey);
+        require(maxImmutableMemtables >= 1, "maxImmutableMemtables must be >= 1, was " + maxImmutableMemtables);
+        require(l0CompactionTrigger >= 2, "l0CompactionTrigger must be >= 2, was " + l0CompactionTrigger);
+        require(l0StopWritesTrigger > l0CompactionTrigger,
+                "l0StopWritesTrigger must be greater than l0CompactionTrigger, was " + l0StopWritesTrigger);
+        require(levelBaseSize >= 4 << 10, "levelBaseSize must be at least 4 KiB, was " + levelBaseSize);
+        require(levelMultiplier >= 2, "levelMultiplier must be >= 2, was " + levelMultiplier);
+        require(targetFileSize >= 4 << 10, "targetFileSize must be at least 4 KiB, was " + targetFileSize);
     }
 
     private static void require(boolean ok, String message) {

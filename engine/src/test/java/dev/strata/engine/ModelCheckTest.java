@@ -76,6 +76,12 @@ class ModelCheckTest {
     private void run(long seed, int steps, Durability mode, Path dir) {
         Random r = new Random(seed);
         StrataOptions options = StrataOptions.defaults().durability(mode).walSegmentSize(64 << 10);
+        if (Math.floorMod(seed, 2L) == 0) {
+            // A tiny tree: every flush, compaction, level and table-boundary path runs.
+            options.memtableSize(4 << 10).blockSize(256).targetFileSize(4 << 10).levelBaseSize(16 << 10)
+                    .levelMultiplier(2).l0CompactionTrigger(2).l0StopWritesTrigger(6)
+                    .blockCacheSize(Math.floorMod(seed, 4L) == 0 ? 0 : 1 << 20);
+        }
         NavigableMap<byte[], byte[]> model = new TreeMap<>(CMP);
         List<HeldSnapshot> snapshots = new ArrayList<>();
         StrataDatabase db = StrataDatabase.open(dir, options);
@@ -153,6 +159,13 @@ class ModelCheckTest {
                         byte[] k = key(r);
                         assertThat(db.get(k, h.snapshot())).isEqualTo(h.state().get(k));
                         h.snapshot().close();
+                    }
+                } else if (op < 93 && Math.floorMod(seed, 2L) == 0) {
+                    if (r.nextBoolean()) {
+                        db.flush();
+                    } else {
+                        byte[][] p = orderedPair(r);
+                        db.compact(r.nextInt(3) == 0 ? null : p[0], r.nextInt(3) == 0 ? null : p[1]);
                     }
                 } else if (op < 92) {
                     for (HeldSnapshot h : snapshots) {

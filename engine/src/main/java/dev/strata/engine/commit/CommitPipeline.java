@@ -5,6 +5,7 @@ import dev.strata.engine.CommitResult;
 import dev.strata.engine.CorruptionException;
 import dev.strata.engine.Durability;
 import dev.strata.engine.StrataException;
+import dev.strata.engine.lsm.LsmTree;
 import dev.strata.engine.memtable.Memtable;
 import dev.strata.engine.util.ByteReader;
 import dev.strata.engine.util.Bytes;
@@ -51,7 +52,7 @@ public final class CommitPipeline {
 
     private final Durability mode;
     private final WalWriter wal;
-    private final Memtable memtable;
+    private final LsmTree tree;
     private final MemtableApplier applier;
     private final MonotonicClock clock;
 
@@ -75,12 +76,12 @@ public final class CommitPipeline {
      * @param wal the open WAL writer, or null in NONE mode
      * @param recoveredSeqno the last seqno recovered from the WAL (durable by definition)
      */
-    public CommitPipeline(Durability mode, WalWriter wal, Memtable memtable, MonotonicClock clock,
+    public CommitPipeline(Durability mode, WalWriter wal, LsmTree tree, MonotonicClock clock,
                           long recoveredSeqno) {
         this.mode = mode;
         this.wal = wal;
-        this.memtable = memtable;
-        this.applier = new MemtableApplier(memtable);
+        this.tree = tree;
+        this.applier = new MemtableApplier(tree.activeMemtable());
         this.clock = clock;
         this.lastSeqno = recoveredSeqno;
         this.writtenSeqno = recoveredSeqno;
@@ -122,6 +123,7 @@ public final class CommitPipeline {
         if (f != null) {
             throw backgroundError(f);
         }
+        tree.checkBackgroundError();
     }
 
     /**
@@ -132,6 +134,7 @@ public final class CommitPipeline {
         int payloadLen = CommitRecord.PAYLOAD_HEADER_SIZE + CommitRecord.opSize(0, a.length, b == null ? -1 : b.length, false);
         long seqno;
         long ts;
+        tree.awaitWriteAllowed();
         appendLock.lock();
         try {
             int off = reserve(WalFormat.FRAME_HEADER_SIZE + payloadLen);
@@ -143,6 +146,7 @@ public final class CommitPipeline {
                 CommitRecord.encodeHeader(buf, p, seqno, ts, 1, 0);
                 CommitRecord.encodeOp(buf, p + CommitRecord.PAYLOAD_HEADER_SIZE, type, 0, a, b, 0L);
             }
+            Memtable memtable = tree.activeMemtable();
             applier.beginRecord(memtable, seqno);
             switch (type) {
                 case CommitRecord.PUT -> applier.put(a, b);
@@ -151,9 +155,7 @@ public final class CommitPipeline {
                 default -> throw new IllegalArgumentException("op type " + type);
             }
             applier.endRecord();
-            if (wal == null) {
-                visibleSeqno = seqno;
-            }
+            afterApply(memtable, seqno);
         } finally {
             appendLock.unlock();
         }
@@ -161,11 +163,32 @@ public final class CommitPipeline {
         return new CommitResult(seqno, ts);
     }
 
+    /** Publishes (NONE mode) and hands a full memtable to the tree. Under the append lock. */
+    private void afterApply(Memtable memtable, long seqno) {
+        if (wal == null) {
+            visibleSeqno = seqno;
+        }
+        if (memtable.approximateBytes() >= tree.memtableSize()) {
+            tree.switchMemtable(seqno);
+        }
+    }
+
+    /** Makes the active memtable immutable so it is flushed (flush, close in NONE mode). */
+    public void switchMemtable() {
+        appendLock.lock();
+        try {
+            tree.switchMemtable(lastSeqno);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
     /** Commits a write batch's encoded ops ({@code opCount} ops in {@code ops[0, opsLen)}). */
     public CommitResult commitBatch(byte[] ops, int opsLen, int opCount) {
         int payloadLen = CommitRecord.PAYLOAD_HEADER_SIZE + opsLen;
         long seqno;
         long ts;
+        tree.awaitWriteAllowed();
         appendLock.lock();
         try {
             int off = reserve(WalFormat.FRAME_HEADER_SIZE + payloadLen);
@@ -177,6 +200,7 @@ public final class CommitPipeline {
                 CommitRecord.encodeHeader(buf, p, seqno, ts, opCount, 0);
                 System.arraycopy(ops, 0, buf, p + CommitRecord.PAYLOAD_HEADER_SIZE, opsLen);
             }
+            Memtable memtable = tree.activeMemtable();
             applier.beginRecord(memtable, seqno);
             try {
                 CommitRecord.decodeOps(ops, 0, opsLen, opCount, applier);
@@ -185,9 +209,7 @@ public final class CommitPipeline {
                 throw new IllegalStateException("write batch encoding is inconsistent at " + e.offset, e);
             }
             applier.endRecord();
-            if (wal == null) {
-                visibleSeqno = seqno;
-            }
+            afterApply(memtable, seqno);
         } finally {
             appendLock.unlock();
         }
@@ -353,6 +375,17 @@ public final class CommitPipeline {
             ioLock.unlock();
         }
         wal.close();
+    }
+
+    /** Deletes WAL segments whose records are all in tables (called after each flush). */
+    public void deleteObsoleteSegments(long flushedSeqno) throws IOException {
+        if (wal != null) {
+            wal.deleteSegmentsUpTo(flushedSeqno);
+        }
+    }
+
+    public int walSegmentCount() {
+        return wal == null ? 0 : wal.segmentCount();
     }
 
     /** Bytes written to the WAL and forces issued, for statistics. */

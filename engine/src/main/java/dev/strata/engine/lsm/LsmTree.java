@@ -69,6 +69,8 @@ public final class LsmTree {
     private final Object installLock = new Object();
     private long nextFileNumber;
     private long flushedSeqno;
+    /** The last seqno of the newest memtable frozen so far (or the flushed seqno at open). */
+    private long frozenSeqno;
     private final ArrayDeque<Frozen> immutables = new ArrayDeque<>();
     private volatile ReadView view;
     private volatile Throwable backgroundError;
@@ -115,6 +117,7 @@ public final class LsmTree {
         this.onFlushed = onFlushed;
         this.nextFileNumber = state.nextFileNumber();
         this.flushedSeqno = state.flushedSeqno();
+        this.frozenSeqno = state.flushedSeqno();
         this.view = new ReadView(new Memtable(), List.of(), version);
         this.flusher = singleThread("strata-flush");
         this.compactor = singleThread("strata-compact");
@@ -159,7 +162,7 @@ public final class LsmTree {
                 levels.get(m.level()).add(t);
                 live.add(p.getFileName().toString());
             }
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             for (TableHandle t : opened) {
                 t.closeReader();
             }
@@ -178,7 +181,9 @@ public final class LsmTree {
         }
         Version v = new Version(levels);
         v.refTables();
-        return new LsmTree(storage, dir, options, cache, snapshots, onFlushed, state, v);
+        LsmTree tree = new LsmTree(storage, dir, options, cache, snapshots, onFlushed, state, v);
+        tree.maybeScheduleCompaction(); // the tree may have been left with work to do
+        return tree;
     }
 
     static String tableName(long fileNumber) {
@@ -215,9 +220,12 @@ public final class LsmTree {
     public Memtable switchMemtable(long lastSeqno) {
         synchronized (installLock) {
             ReadView v = view;
-            if (v.active().isEmpty()) {
+            // An empty memtable is still frozen when seqnos went by (empty batches, empty
+            // ranges): its flush records them as flushed, which NONE mode needs at close.
+            if (v.active().isEmpty() && lastSeqno <= frozenSeqno) {
                 return v.active();
             }
+            frozenSeqno = lastSeqno;
             immutables.addLast(new Frozen(v.active(), lastSeqno));
             List<Memtable> imm = new ArrayList<>(v.immutables().size() + 1);
             imm.add(v.active());

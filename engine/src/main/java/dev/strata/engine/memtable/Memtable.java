@@ -3,7 +3,6 @@ package dev.strata.engine.memtable;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The in-memory write buffer: every version of every key written since the last flush, as a
@@ -31,26 +30,30 @@ public final class Memtable {
 
     private final ConcurrentSkipListMap<MemKey, Object> entries = new ConcurrentSkipListMap<>();
     private final RangeTombstones rangeTombstones = new RangeTombstones();
-    private final LongAdder bytes = new LongAdder();
+    /** Written only by the single writer (the committer under its lock, or recovery). */
+    private volatile long bytes;
 
     /** Inserts a put. Takes ownership of both arrays. */
     public void put(byte[] key, byte[] value, long seqno) {
         if (entries.put(new MemKey(key, seqno), value) == null) {
-            bytes.add(key.length + value.length + ENTRY_OVERHEAD);
+            bytes += key.length + value.length + ENTRY_OVERHEAD;
         }
     }
 
     /** Inserts a point delete. Takes ownership of the key. */
     public void delete(byte[] key, long seqno) {
         if (entries.put(new MemKey(key, seqno), TOMBSTONE) == null) {
-            bytes.add(key.length + ENTRY_OVERHEAD);
+            bytes += key.length + ENTRY_OVERHEAD;
         }
     }
 
     /** Inserts a delete-range tombstone over [start, end). */
     public void deleteRange(byte[] start, byte[] end, long seqno) {
+        if (dev.strata.engine.util.Bytes.compare(start, end) >= 0) {
+            return; // an empty range deletes nothing; tables do not store empty tombstones
+        }
         rangeTombstones.add(start, end, seqno);
-        bytes.add(start.length + end.length + ENTRY_OVERHEAD);
+        bytes += start.length + end.length + ENTRY_OVERHEAD;
     }
 
     /**
@@ -80,7 +83,7 @@ public final class Memtable {
     }
 
     public long approximateBytes() {
-        return bytes.sum();
+        return bytes;
     }
 
     public boolean isEmpty() {

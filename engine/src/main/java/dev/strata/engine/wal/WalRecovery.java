@@ -33,7 +33,7 @@ public final class WalRecovery {
 
     /** What recovery found. */
     public record Result(long lastSeqno, long lastTimestamp, long nextSegmentNumber, long recordCount,
-                         long tornBytesDropped, List<Path> removableSegments) {
+                         long tornBytesDropped, List<Path> removableSegments, java.util.SortedMap<Long, Long> segments) {
     }
 
     private WalRecovery() {
@@ -61,6 +61,7 @@ public final class WalRecovery {
         long count = 0;
         long dropped = 0;
         List<Path> removable = new ArrayList<>();
+        java.util.SortedMap<Long, Long> kept = new java.util.TreeMap<>();
         for (int i = 0; i < numbers.size(); i++) {
             Path path = walDir.resolve(WalFormat.fileName(numbers.get(i)));
             boolean newest = i == numbers.size() - 1;
@@ -117,10 +118,12 @@ public final class WalRecovery {
                 }
                 if (segmentRecords == 0) {
                     removable.add(path); // holds nothing; the next segment starts at the same seqno
+                } else {
+                    kept.put(numbers.get(i), h.firstSeqno());
                 }
             }
         }
         long next = numbers.isEmpty() ? 1 : numbers.get(numbers.size() - 1) + 1;
-        return new Result(expected - 1, lastTs, next, count, dropped, removable);
+        return new Result(expected - 1, lastTs, next, count, dropped, removable, kept);
     }
 }

@@ -32,7 +32,9 @@ public final class WalWriter implements AutoCloseable {
     private final CRC32C crc = new CRC32C();
 
     private StorageFile file;
-    private long segmentNumber;
+    private volatile long segmentNumber;
+    /** Every segment on disk: number to first seqno. Read by the flush thread to delete old ones. */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, Long> segments = new java.util.concurrent.ConcurrentSkipListMap<>();
     private int salt;
     private long writePos;
     private long allocatedEnd;
@@ -50,7 +52,14 @@ public final class WalWriter implements AutoCloseable {
     /** Creates segment {@code segmentNumber}, whose first record will be {@code firstSeqno}. */
     public static WalWriter create(Storage storage, Path dir, long segmentNumber, long firstSeqno,
                                    long maxSegmentBytes) throws IOException {
+        return create(storage, dir, segmentNumber, firstSeqno, maxSegmentBytes, java.util.Map.of());
+    }
+
+    /** As {@link #create}, knowing the older segments already on disk (number to first seqno). */
+    public static WalWriter create(Storage storage, Path dir, long segmentNumber, long firstSeqno,
+                                   long maxSegmentBytes, java.util.Map<Long, Long> existing) throws IOException {
         WalWriter w = new WalWriter(storage, dir, maxSegmentBytes);
+        w.segments.putAll(existing);
         w.startSegment(segmentNumber, firstSeqno, true);
         return w;
     }
@@ -64,6 +73,7 @@ public final class WalWriter implements AutoCloseable {
             f.write(0, header, 0, header.length);
             this.file = f;
             this.segmentNumber = number;
+            segments.put(number, firstSeqno);
             this.salt = s;
             this.writePos = header.length;
             this.allocatedEnd = header.length;
@@ -129,6 +139,35 @@ public final class WalWriter implements AutoCloseable {
     public void force() throws IOException {
         file.force();
         syncCount++;
+    }
+
+    /**
+     * Deletes the sealed segments whose every record is at or below {@code flushedSeqno} (the
+     * tables hold them): a segment goes when the next segment starts at or before
+     * {@code flushedSeqno + 1}. The segment being written is never deleted. Safe to call from
+     * another thread than the writer's. Returns the number of segments deleted.
+     */
+    public int deleteSegmentsUpTo(long flushedSeqno) throws IOException {
+        int deleted = 0;
+        long current = segmentNumber;
+        java.util.Map.Entry<Long, Long> prev = null;
+        for (java.util.Map.Entry<Long, Long> e : segments.entrySet()) {
+            if (prev != null && prev.getKey() != current && e.getValue() <= flushedSeqno + 1) {
+                storage.delete(dir.resolve(WalFormat.fileName(prev.getKey())));
+                segments.remove(prev.getKey());
+                deleted++;
+            }
+            prev = e;
+        }
+        if (deleted > 0) {
+            storage.forceDirectory(dir);
+        }
+        return deleted;
+    }
+
+    /** Number of segments on disk. */
+    public int segmentCount() {
+        return segments.size();
     }
 
     /** Seals the current segment and starts segment number + 1 at {@code firstSeqno}. */
