@@ -29,7 +29,8 @@ public final class RangeTombstones {
     private volatile Fragments fragments = Fragments.EMPTY;
 
     public void add(byte[] start, byte[] end, long seqno) {
-        raw.put(new MemKey(start, seqno), end);
+        // Two delete-ranges of one batch may share a start (and so a key here): keep their union.
+        raw.merge(new MemKey(start, seqno), end, (old, added) -> Bytes.compare(old, added) >= 0 ? old : added);
         version.incrementAndGet();
     }
 
