@@ -17,6 +17,18 @@ import java.util.stream.Stream;
  * -Dstrata.test.scale=soak} runs the long tier.
  */
 public final class CrashTesting {
+    static {
+        // Thousands of recoveries each log "Recovered N records" and torn-tail warnings; keep the
+        // test output readable unless asked (best effort: takes effect if these loggers are not
+        // yet created in this JVM).
+        for (String logger : new String[] {"dev.strata.engine.StrataDatabase", "dev.strata.engine.wal.WalRecovery"}) {
+            String key = "org.slf4j.simpleLogger.log." + logger;
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "error");
+            }
+        }
+    }
+
     private CrashTesting() {
     }
 

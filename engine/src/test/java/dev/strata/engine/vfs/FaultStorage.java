@@ -6,19 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * A test {@link Storage}: {@link LocalStorage} on a real directory ({@link #root()}), plus
@@ -34,7 +28,7 @@ import java.util.stream.Stream;
  *
  * <p><b>Power loss.</b> Every call that changes the disk (create, write, truncate, force, rename,
  * delete, mkdir, directory force, lock-file creation) is appended, in execution order, to the
- * {@link #trace()} (mutating calls are serialised on this object for that). A {@link Disk}
+ * {@link #trace()} (mutating calls are serialised on this object for that). A {@link PowerCutDisk}
  * replays a trace prefix and models what a power cut would leave:
  * <ul>
  *   <li>per file (an inode: a rename moves it, an open handle follows it), the content at its
@@ -43,7 +37,7 @@ import java.util.stream.Stream;
  *   <li>the namespace as of the last {@code forceDirectory} of each directory, and, in order, the
  *       entry changes (create, mkdir, rename as one atomic change, delete) not yet forced.</li>
  * </ul>
- * {@link Disk#writeImage} writes the disk a power cut would leave into a fresh directory:
+ * {@link PowerCutDisk#writeImage} writes the disk a power cut would leave into a fresh directory:
  * <ul>
  *   <li>{@link Mode#DROP}: only forced data and forced directory entries survive;</li>
  *   <li>{@link Mode#KEEP_RANDOM_PAGES}: each unforced dirty page is kept or lost at random (a kept
@@ -77,12 +71,13 @@ public final class FaultStorage implements Storage {
 
     private final Storage local = LocalStorage.INSTANCE;
     private final Path root;
-    private final Disk initial;
-    private final Disk live;
+    private final PowerCutDisk initial;
+    private final PowerCutDisk live;
     private final List<Event> trace = new ArrayList<>();
     private final Map<Kind, AtomicLong> counts = new EnumMap<>(Kind.class);
     private final Map<String, AtomicLong> bytesRead = new ConcurrentHashMap<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final Map<String, Runnable> hooks = new ConcurrentHashMap<>();
     private volatile IOException lastInjected;
 
     private record Fault(Kind kind, long n, boolean persistent) {
@@ -92,7 +87,7 @@ public final class FaultStorage implements Storage {
     public FaultStorage(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         Files.createDirectories(this.root);
-        this.initial = Disk.scan(this.root);
+        this.initial = PowerCutDisk.scan(this.root);
         this.live = initial.copy();
         for (Kind k : Kind.values()) {
             counts.put(k, new AtomicLong());
@@ -106,6 +101,12 @@ public final class FaultStorage implements Storage {
     /** Makes the n-th call of {@code kind} (1-based, since creation) fail; every later one too if persistent. */
     public FaultStorage failNth(Kind kind, long n, boolean persistent) {
         faults.add(new Fault(kind, n, persistent));
+        return this;
+    }
+
+    /** Runs {@code action} in the calling thread just before the n-th call of {@code kind} (to pause it). */
+    public FaultStorage onCall(Kind kind, long n, Runnable action) {
+        hooks.put(kind.name() + "#" + n, action);
         return this;
     }
 
@@ -143,17 +144,21 @@ public final class FaultStorage implements Storage {
     }
 
     /** A model of the disk as it was when this storage was made; apply {@link #trace()} to move it on. */
-    public Disk initialDisk() {
+    public PowerCutDisk initialDisk() {
         return initial.copy();
     }
 
     /** A model of the disk now. */
-    public synchronized Disk disk() {
+    public synchronized PowerCutDisk disk() {
         return live.copy();
     }
 
     private void before(Kind kind) throws IOException {
         long c = counts.get(kind).incrementAndGet();
+        Runnable hook = hooks.get(kind.name() + "#" + c);
+        if (hook != null) {
+            hook.run();
+        }
         for (Fault f : faults) {
             if (f.kind == kind && (c == f.n || (f.persistent && c > f.n))) {
                 IOException e = new IOException("injected " + kind + " failure (call #" + c + ")");
@@ -353,229 +358,6 @@ public final class FaultStorage implements Storage {
         public void close() throws IOException {
             counts.get(Kind.CLOSE).incrementAndGet(); // counted, never failed
             f.close();
-        }
-    }
-
-    /** The power-loss model of one directory tree: see the class comment. Not thread-safe. */
-    public static final class Disk {
-        private final Map<Long, Node> nodes = new HashMap<>();
-        private final TreeMap<String, Node> names = new TreeMap<>();
-        private final TreeMap<String, Node> durableNames = new TreeMap<>();
-        /** Unforced entry changes, oldest first; each maps paths to their new node (null: removed). */
-        private final List<Map<String, Node>> pending = new ArrayList<>();
-        private long nextId = 1;
-
-        static Disk scan(Path root) throws IOException {
-            Disk d = new Disk();
-            List<Path> all;
-            try (Stream<Path> s = Files.walk(root)) {
-                all = s.filter(p -> !p.equals(root)).sorted().toList();
-            }
-            for (Path p : all) {
-                Node n = new Node(d.nextId++, Files.isDirectory(p));
-                if (!n.dir) {
-                    n.cur = Files.readAllBytes(p);
-                    n.curLen = n.cur.length;
-                    n.force();
-                }
-                d.nodes.put(n.id, n);
-                String rel = root.relativize(p).toString().replace('\\', '/');
-                d.names.put(rel, n);
-                d.durableNames.put(rel, n);
-            }
-            return d;
-        }
-
-        public Disk copy() {
-            Disk d = new Disk();
-            nodes.forEach((id, n) -> d.nodes.put(id, n.copy()));
-            names.forEach((p, n) -> d.names.put(p, d.nodes.get(n.id)));
-            durableNames.forEach((p, n) -> d.durableNames.put(p, d.nodes.get(n.id)));
-            for (Map<String, Node> op : pending) {
-                Map<String, Node> c = new LinkedHashMap<>();
-                op.forEach((p, n) -> c.put(p, n == null ? null : d.nodes.get(n.id)));
-                d.pending.add(c);
-            }
-            d.nextId = nextId;
-            return d;
-        }
-
-        long idOf(String path) {
-            Node n = names.get(path);
-            return n == null ? -1 : n.id;
-        }
-
-        /** Moves the model on by one disk-changing call. */
-        public void apply(Event e) {
-            switch (e.kind) {
-                case CREATE, MKDIR -> {
-                    Node n = new Node(e.node, e.kind == Kind.MKDIR);
-                    nextId = Math.max(nextId, e.node + 1);
-                    nodes.put(n.id, n);
-                    names.put(e.path, n);
-                    pending.add(entry(e.path, n, null, null));
-                }
-                case WRITE -> nodes.get(e.node).write(e.pos, e.data);
-                case TRUNCATE -> nodes.get(e.node).truncate((int) e.pos);
-                case FORCE -> nodes.get(e.node).force();
-                case RENAME -> {
-                    Node n = names.remove(e.path);
-                    names.put(e.path2, n);
-                    pending.add(entry(e.path, null, e.path2, n));
-                }
-                case DELETE -> {
-                    names.remove(e.path);
-                    pending.add(entry(e.path, null, null, null));
-                }
-                case DIR_FORCE -> {
-                    for (Iterator<Map<String, Node>> it = pending.iterator(); it.hasNext(); ) {
-                        Map<String, Node> op = it.next();
-                        for (Iterator<Map.Entry<String, Node>> es = op.entrySet().iterator(); es.hasNext(); ) {
-                            Map.Entry<String, Node> x = es.next();
-                            if (parent(x.getKey()).equals(e.path)) {
-                                setEntry(durableNames, x.getKey(), x.getValue());
-                                es.remove();
-                            }
-                        }
-                        if (op.isEmpty()) {
-                            it.remove();
-                        }
-                    }
-                }
-                default -> throw new IllegalArgumentException("not a disk-changing call: " + e);
-            }
-        }
-
-        private static Map<String, Node> entry(String p1, Node n1, String p2, Node n2) {
-            Map<String, Node> m = new LinkedHashMap<>();
-            m.put(p1, n1);
-            if (p2 != null) {
-                m.put(p2, n2);
-            }
-            return m;
-        }
-
-        private static void setEntry(Map<String, Node> ns, String path, Node n) {
-            if (n == null) {
-                ns.remove(path);
-            } else {
-                ns.put(path, n);
-            }
-        }
-
-        private static String parent(String path) {
-            int i = path.lastIndexOf('/');
-            return i < 0 ? "" : path.substring(0, i);
-        }
-
-        /** Whether any file data or directory entry is not yet forced. */
-        public boolean hasUnforced() {
-            return !pending.isEmpty() || nodes.values().stream().anyMatch(Node::unforced);
-        }
-
-        /** Writes the disk a power cut now would leave, in {@code mode}, into {@code target} (created). */
-        public void writeImage(Mode mode, Random rnd, Path target) throws IOException {
-            TreeMap<String, Node> ns = new TreeMap<>(durableNames);
-            if (mode == Mode.KEEP_RANDOM_PAGES) {
-                int keep = rnd.nextInt(pending.size() + 1);
-                for (int i = 0; i < keep; i++) {
-                    pending.get(i).forEach((p, n) -> setEntry(ns, p, n));
-                }
-            }
-            Files.createDirectories(target);
-            for (Map.Entry<String, Node> x : ns.entrySet()) {
-                String par = parent(x.getKey());
-                Node pn = ns.get(par);
-                if (!par.isEmpty() && (pn == null || !pn.dir || !Files.isDirectory(target.resolve(par)))) {
-                    continue; // its directory did not survive
-                }
-                Path p = target.resolve(x.getKey());
-                if (x.getValue().dir) {
-                    Files.createDirectory(p);
-                } else {
-                    Files.write(p, x.getValue().afterCrash(mode, rnd));
-                }
-            }
-        }
-    }
-
-    /** One inode: current and last-forced content, and the pages written since the force. */
-    private static final class Node {
-        final long id;
-        final boolean dir;
-        byte[] cur = new byte[0];
-        int curLen;
-        byte[] dur = new byte[0];
-        BitSet dirty = new BitSet();
-
-        Node(long id, boolean dir) {
-            this.id = id;
-            this.dir = dir;
-        }
-
-        Node copy() {
-            Node n = new Node(id, dir);
-            n.cur = Arrays.copyOf(cur, curLen);
-            n.curLen = curLen;
-            n.dur = dur; // never mutated in place
-            n.dirty = (BitSet) dirty.clone();
-            return n;
-        }
-
-        void write(long pos, byte[] data) {
-            int end = Math.toIntExact(pos + data.length);
-            if (end > cur.length) {
-                cur = Arrays.copyOf(cur, Math.max(end, cur.length * 2));
-            }
-            System.arraycopy(data, 0, cur, (int) pos, data.length);
-            curLen = Math.max(curLen, end);
-            if (data.length > 0) {
-                dirty.set((int) (pos / PAGE), (end - 1) / PAGE + 1);
-            }
-        }
-
-        void truncate(int size) {
-            if (size < curLen) {
-                Arrays.fill(cur, size, curLen, (byte) 0);
-            } else if (size > cur.length) {
-                cur = Arrays.copyOf(cur, size);
-            }
-            curLen = size;
-        }
-
-        void force() {
-            dur = Arrays.copyOf(cur, curLen);
-            dirty.clear();
-        }
-
-        boolean unforced() {
-            return !dir && (!dirty.isEmpty() || curLen != dur.length);
-        }
-
-        byte[] afterCrash(Mode mode, Random rnd) {
-            if (mode == Mode.DROP || !unforced()) {
-                return dur;
-            }
-            if (mode == Mode.GARBAGE_TAIL) {
-                byte[] out = Arrays.copyOf(dur, dur.length + 1 + rnd.nextInt(2 * PAGE));
-                if (rnd.nextBoolean()) {
-                    byte[] g = new byte[out.length - dur.length];
-                    rnd.nextBytes(g);
-                    System.arraycopy(g, 0, out, dur.length, g.length);
-                }
-                return out;
-            }
-            int len = curLen != dur.length && rnd.nextBoolean() ? curLen : dur.length;
-            byte[] out = Arrays.copyOf(dur, len);
-            for (int p = dirty.nextSetBit(0); p >= 0 && (long) p * PAGE < len; p = dirty.nextSetBit(p + 1)) {
-                if (rnd.nextBoolean()) {
-                    int from = p * PAGE;
-                    int to = Math.min(from + PAGE, len);
-                    Arrays.fill(out, from, to, (byte) 0);
-                    System.arraycopy(cur, from, out, from, Math.max(0, Math.min(to, curLen) - from));
-                }
-            }
-            return out;
         }
     }
 }

@@ -4,7 +4,7 @@ import dev.strata.engine.CrashTesting;
 import dev.strata.engine.StrataDatabase;
 import dev.strata.engine.StrataOptions;
 import dev.strata.engine.vfs.FaultStorage;
-import dev.strata.engine.vfs.FaultStorage.Disk;
+import dev.strata.engine.vfs.PowerCutDisk;
 import dev.strata.engine.vfs.FaultStorage.Event;
 import dev.strata.engine.vfs.FaultStorage.Mode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +48,7 @@ class TornSegmentCreationCrashTest {
                 assertThat(db.latestSeqno()).isEqualTo(10);
             }
             List<Event> trace = fs.trace();
-            Disk disk = fs.initialDisk();
+            PowerCutDisk disk = fs.initialDisk();
             for (int n = 0; n <= trace.size(); n++) {
                 for (Mode mode : Mode.values()) {
                     Path img = base.resolve("img");
