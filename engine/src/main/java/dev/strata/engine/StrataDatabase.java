@@ -149,17 +149,20 @@ public final class StrataDatabase implements AutoCloseable {
                 throw e;
             }
             long lastSeqno = Math.max(rec.lastSeqno(), tree.flushedSeqno());
-            WalWriter wal = null;
-            if (options.durability() != Durability.NONE) {
-                wal = WalWriter.create(storage, walDir, rec.nextSegmentNumber(), lastSeqno + 1,
-                        options.walSegmentSize(), rec.segments());
-            }
-            // Segments with no records: the next segment starts at the same seqno, so they go.
+            // Segments with no records (the next segment starts at the same seqno, or the segment
+            // was torn while being created) go before a new segment is created: a torn one is
+            // accepted only as the newest, so a crash after the new segment exists but before the
+            // delete would otherwise leave it in the middle of the WAL, as corruption.
             for (Path p : rec.removableSegments()) {
                 storage.delete(p);
             }
             if (!rec.removableSegments().isEmpty()) {
                 storage.forceDirectory(walDir);
+            }
+            WalWriter wal = null;
+            if (options.durability() != Durability.NONE) {
+                wal = WalWriter.create(storage, walDir, rec.nextSegmentNumber(), lastSeqno + 1,
+                        options.walSegmentSize(), rec.segments());
             }
             if (rec.recordCount() > 0) {
                 LOG.info("Recovered {} commit records from {} (last seqno {})", rec.recordCount(), walDir, lastSeqno);
