@@ -162,7 +162,7 @@ public final class StrataDatabase implements AutoCloseable {
             WalWriter wal = null;
             if (options.durability() != Durability.NONE) {
                 wal = WalWriter.create(storage, walDir, rec.nextSegmentNumber(), lastSeqno + 1,
-                        options.walSegmentSize(), rec.segments());
+                        options.walSegmentSize(), rec.segments(), options.durability() == Durability.SYNC);
             }
             if (rec.recordCount() > 0) {
                 LOG.info("Recovered {} commit records from {} (last seqno {})", rec.recordCount(), walDir, lastSeqno);

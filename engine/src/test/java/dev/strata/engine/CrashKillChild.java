@@ -71,7 +71,7 @@ public final class CrashKillChild {
         limit.setDaemon(true);
         limit.start();
 
-        StrataDatabase db = StrataDatabase.open(dir, StrataOptions.defaults().durability(durability));
+        StrataDatabase db = StrataDatabase.open(dir, CrashTesting.options(durability));
         emit("ready " + db.latestSeqno());
         for (int t = 0; t < threads; t++) {
             int id = t;

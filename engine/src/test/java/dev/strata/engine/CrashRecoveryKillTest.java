@@ -75,7 +75,7 @@ class CrashRecoveryKillTest {
                 }
                 ThreadLog[] logs = runAndKill(dir, mode, seed, cycle, paceMicros, rnd.nextInt(1701) + 300, base,
                         root.resolve("child.err"));
-                try (StrataDatabase db = StrataDatabase.open(dir, StrataOptions.defaults().durability(mode))) {
+                try (StrataDatabase db = StrataDatabase.open(dir, CrashTesting.options(mode))) {
                     long s = db.latestSeqno();
                     long ackedOps = 0;
                     for (int t = 0; t < THREADS; t++) {

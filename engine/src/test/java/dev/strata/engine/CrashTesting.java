@@ -32,6 +32,17 @@ public final class CrashTesting {
     private CrashTesting() {
     }
 
+    /**
+     * The options of every crash test's database: a tiny tree (4 KiB memtables, small tables and
+     * levels), so flushes, compactions, manifest installs and WAL segment deletion all run while
+     * the writers are killed. Both the child and the verifying parent open with these.
+     */
+    public static StrataOptions options(Durability durability) {
+        return StrataOptions.defaults().durability(durability).memtableSize(16 << 10).blockSize(512)
+                .targetFileSize(16 << 10).levelBaseSize(64 << 10).levelMultiplier(4)
+                .l0CompactionTrigger(2).l0StopWritesTrigger(8).walSegmentSize(64 << 10);
+    }
+
     /** The seed from {@code strata.seed}, or a fresh one. */
     public static long seed() {
         String s = System.getProperty("strata.seed");

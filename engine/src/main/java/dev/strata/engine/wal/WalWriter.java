@@ -43,22 +43,31 @@ public final class WalWriter implements AutoCloseable {
     /** The seqno the next frame written will carry. */
     private long nextSeqno;
 
-    private WalWriter(Storage storage, Path dir, long maxSegmentBytes) {
+    /** Whether segments are preallocated with zeros: it pays only when every commit forces. */
+    private final boolean preallocating;
+
+    private WalWriter(Storage storage, Path dir, long maxSegmentBytes, boolean preallocating) {
         this.storage = storage;
         this.dir = dir;
         this.maxSegmentBytes = maxSegmentBytes;
+        this.preallocating = preallocating;
     }
 
     /** Creates segment {@code segmentNumber}, whose first record will be {@code firstSeqno}. */
     public static WalWriter create(Storage storage, Path dir, long segmentNumber, long firstSeqno,
                                    long maxSegmentBytes) throws IOException {
-        return create(storage, dir, segmentNumber, firstSeqno, maxSegmentBytes, java.util.Map.of());
+        return create(storage, dir, segmentNumber, firstSeqno, maxSegmentBytes, java.util.Map.of(), true);
     }
 
-    /** As {@link #create}, knowing the older segments already on disk (number to first seqno). */
+    /**
+     * As {@link #create}, knowing the older segments already on disk (number to first seqno).
+     * {@code preallocate}: write zeros ahead of the records (worth it in SYNC mode, where each
+     * force then has no file-size change to journal; elsewhere it only doubles the bytes written).
+     */
     public static WalWriter create(Storage storage, Path dir, long segmentNumber, long firstSeqno,
-                                   long maxSegmentBytes, java.util.Map<Long, Long> existing) throws IOException {
-        WalWriter w = new WalWriter(storage, dir, maxSegmentBytes);
+                                   long maxSegmentBytes, java.util.Map<Long, Long> existing, boolean preallocate)
+            throws IOException {
+        WalWriter w = new WalWriter(storage, dir, maxSegmentBytes, preallocate);
         w.segments.putAll(existing);
         w.startSegment(segmentNumber, firstSeqno, true);
         return w;
@@ -192,6 +201,10 @@ public final class WalWriter implements AutoCloseable {
 
     private void preallocate(long needed) throws IOException {
         if (needed <= allocatedEnd) {
+            return;
+        }
+        if (!preallocating) {
+            allocatedEnd = needed;
             return;
         }
         long target = Math.max(needed, allocatedEnd + PREALLOCATE_CHUNK);

@@ -216,7 +216,16 @@ class FailedForceLatchTest {
             long extra = got.keySet().stream().filter(firstFailedKey::contains).count();
             assertThat(extra).isEqualTo(s - a);
             int group = framesInLastWalWrite(fs);
-            assertThat(group).as("commits in the failed call").isGreaterThanOrEqualTo(kind == Kind.FORCE ? 2 : 1);
+            if (Boolean.getBoolean("strata.debug")) {
+                List<FaultStorage.Event> tr = fs.trace();
+                for (FaultStorage.Event e : tr.subList(Math.max(0, tr.size() - 12), tr.size())) {
+                    System.out.println("TRACE " + e);
+                }
+            }
+            // The hook makes a shared group likely but cannot force one (a waiter may be waiting
+            // for a record inside the paused group), so the group is at least 1; what must hold
+            // whatever its size is below: the whole group was written and none of it acknowledged.
+            assertThat(group).as("commits in the failed call").isGreaterThanOrEqualTo(1);
             if (kind == Kind.FORCE) {
                 assertThat(s - a).as("the whole group whose force failed was written, and none of it acknowledged")
                         .isEqualTo(group);
@@ -230,13 +239,25 @@ class FailedForceLatchTest {
     private static void awaitOthersWaiting(List<Thread> committers) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
-            if (committers.stream().allMatch(t -> t == Thread.currentThread() || t.getState() == Thread.State.WAITING
-                    || !t.isAlive())) {
+            // Waiting means parked on the pipeline's I/O condition with the record buffered, not
+            // parked for a moment on a lock on the way there (both show as WAITING).
+            if (committers.stream().allMatch(t -> t == Thread.currentThread() || !t.isAlive()
+                    || (t.getState() == Thread.State.WAITING && waitsForWalIo(t)))) {
                 return;
             }
             Thread.onSpinWait();
         }
         throw new AssertionError("the other committers did not reach their wait within 10 s");
+    }
+
+    private static boolean waitsForWalIo(Thread t) {
+        StackTraceElement[] stack = t.getStackTrace();
+        for (int i = 0; i + 1 < stack.length; i++) {
+            if (stack[i].getMethodName().equals("awaitUninterruptibly") && stack[i + 1].getMethodName().equals("awaitIo")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The number of whole frames in the last write to a WAL segment (the failed group). */
