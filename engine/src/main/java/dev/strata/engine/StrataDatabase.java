@@ -576,6 +576,8 @@ public final class StrataDatabase implements AutoCloseable {
                 boolean none = options.durability() == Durability.NONE;
                 if (!none) {
                     pipeline.close();
+                    // Sealing rolled to an empty successor: segments the tables cover can go now.
+                    pipeline.deleteObsoleteSegments(tree.flushedSeqno());
                 }
                 // NONE mode has no WAL: its clean close is a flush.
                 tree.close(none, pipeline::lastSeqno);
