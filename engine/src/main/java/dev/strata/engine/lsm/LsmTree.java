@@ -470,14 +470,21 @@ public final class LsmTree {
     }
 
     /**
-     * Compacts every table overlapping [start, end] (null for open) down to the deepest level,
-     * level by level, on the calling thread, while background compactions are held off.
+     * Compacts every table overlapping [start, end] (null for open) down to the deepest level
+     * holding data, level by level, on the compaction thread (so background compactions wait),
+     * and returns when done.
      */
     public void compactRange(byte[] start, byte[] end) {
         checkBackgroundError();
         try {
             compactor.submit(() -> {
-                for (int level = 0; level < Version.MAX_LEVELS - 1; level++) {
+                // Down to the deepest level that holds data (at least L1), as RocksDB's CompactRange:
+                // pushing everything to L6 would only make later compactions rewrite more.
+                int target;
+                synchronized (installLock) {
+                    target = Math.max(1, view.version().bottomLevel());
+                }
+                for (int level = 0; level < target; level++) {
                     while (true) {
                         Compaction c;
                         Version base;
