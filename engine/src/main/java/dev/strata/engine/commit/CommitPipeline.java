@@ -61,6 +61,7 @@ public final class CommitPipeline {
     private int bufLen;
     private long bufFirstSeqno;
     private long lastSeqno;
+    private long lastTimestamp;
 
     private final ReentrantLock ioLock = new ReentrantLock();
     private final Condition ioDone = ioLock.newCondition();
@@ -137,14 +138,11 @@ public final class CommitPipeline {
         tree.awaitWriteAllowed();
         appendLock.lock();
         try {
-            int off = reserve(WalFormat.FRAME_HEADER_SIZE + payloadLen);
-            seqno = ++lastSeqno;
-            ts = clock.next();
-            if (off >= 0) {
-                Bytes.putInt(buf, off + 4, payloadLen);
-                int p = off + WalFormat.FRAME_HEADER_SIZE;
-                CommitRecord.encodeHeader(buf, p, seqno, ts, 1, 0);
-                CommitRecord.encodeOp(buf, p + CommitRecord.PAYLOAD_HEADER_SIZE, type, 0, a, b, 0L);
+            int ops = beginRecord(payloadLen, 1);
+            seqno = lastSeqno;
+            ts = lastTimestamp;
+            if (ops >= 0) {
+                CommitRecord.encodeOp(buf, ops, type, 0, a, b, 0L);
             }
             Memtable memtable = tree.activeMemtable();
             applier.beginRecord(memtable, seqno);
@@ -191,14 +189,11 @@ public final class CommitPipeline {
         tree.awaitWriteAllowed();
         appendLock.lock();
         try {
-            int off = reserve(WalFormat.FRAME_HEADER_SIZE + payloadLen);
-            seqno = ++lastSeqno;
-            ts = clock.next();
-            if (off >= 0) {
-                Bytes.putInt(buf, off + 4, payloadLen);
-                int p = off + WalFormat.FRAME_HEADER_SIZE;
-                CommitRecord.encodeHeader(buf, p, seqno, ts, opCount, 0);
-                System.arraycopy(ops, 0, buf, p + CommitRecord.PAYLOAD_HEADER_SIZE, opsLen);
+            int opsAt = beginRecord(payloadLen, opCount);
+            seqno = lastSeqno;
+            ts = lastTimestamp;
+            if (opsAt >= 0) {
+                System.arraycopy(ops, 0, buf, opsAt, opsLen);
             }
             Memtable memtable = tree.activeMemtable();
             applier.beginRecord(memtable, seqno);
@@ -215,6 +210,24 @@ public final class CommitPipeline {
         }
         awaitAcknowledged(seqno);
         return new CommitResult(seqno, ts);
+    }
+
+    /**
+     * Assigns the next seqno and timestamp ({@link #lastSeqno}, {@link #lastTimestamp}) and, with a
+     * WAL, frames the record's header in the buffer. Returns where the ops go in {@link #buf}, or
+     * -1 in NONE mode. Under {@link #appendLock}.
+     */
+    private int beginRecord(int payloadLen, int opCount) {
+        int off = reserve(WalFormat.FRAME_HEADER_SIZE + payloadLen);
+        lastSeqno++;
+        lastTimestamp = clock.next();
+        if (off < 0) {
+            return -1;
+        }
+        Bytes.putInt(buf, off + 4, payloadLen);
+        int p = off + WalFormat.FRAME_HEADER_SIZE;
+        CommitRecord.encodeHeader(buf, p, lastSeqno, lastTimestamp, opCount, 0);
+        return p + CommitRecord.PAYLOAD_HEADER_SIZE;
     }
 
     /**

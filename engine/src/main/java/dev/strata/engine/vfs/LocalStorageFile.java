@@ -25,6 +25,7 @@ final class LocalStorageFile implements StorageFile {
     private volatile FileChannel reader;
     private long filePointer;
     private volatile boolean closed;
+    private static final int MAX_READ_RETRIES = 100;
 
     LocalStorageFile(Path path, boolean writable, boolean createNew) throws IOException {
         this.path = path;
@@ -66,11 +67,26 @@ final class LocalStorageFile implements StorageFile {
                 throw e;
             }
             // An interrupt (of this or another reading thread) closed the shared channel. Reopen
-            // it and retry once with this thread's interrupt status cleared, then restore it.
+            // it and retry with this thread's interrupt status cleared, then restore it. Another
+            // interrupt may land during the retry, so retry a bounded number of times.
             boolean interrupted = Thread.interrupted();
             try {
-                reopenReader(ch);
-                return reader.read(dst, position);
+                for (int attempt = 1; ; attempt++) {
+                    ch = reader;
+                    try {
+                        if (!ch.isOpen()) {
+                            reopenReader(ch);
+                            ch = reader;
+                        }
+                        return ch.read(dst, position);
+                    } catch (ClosedChannelException again) {
+                        if (closed || attempt >= MAX_READ_RETRIES) {
+                            again.addSuppressed(e);
+                            throw again;
+                        }
+                        interrupted |= Thread.interrupted();
+                    }
+                }
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();

@@ -1,5 +1,7 @@
 package dev.strata.engine.lsm;
 
+import dev.strata.engine.TestFiles;
+
 import dev.strata.engine.CorruptionException;
 import dev.strata.engine.Durability;
 import dev.strata.engine.KeyValue;
@@ -67,12 +69,12 @@ class DatabaseByteFlipTest {
         long flips = 0;
         long detected = 0;
         Path work = tmp.resolve("work");
-        copy(golden, work);
+        TestFiles.copyDir(golden, work);
         for (Path original : files) {
             Path target = work.resolve(golden.relativize(original));
             byte[] bytes = Files.readAllBytes(original);
             for (int off = 0; off < bytes.length; off++) {
-                flip(target, off);
+                TestFiles.flip(target, off);
                 flips++;
                 try {
                     TreeMap<String, String> got = dump(work);
@@ -82,7 +84,7 @@ class DatabaseByteFlipTest {
                     assertThat(e.file().getFileName()).as("error names the damaged file").isEqualTo(target.getFileName());
                     detected++;
                 }
-                flip(target, off); // restore
+                TestFiles.flip(target, off); // restore
             }
         }
         System.out.printf("DatabaseByteFlipTest: %d files, %d single-byte flips, %d reported as corruption, %d harmless%n",
@@ -115,25 +117,5 @@ class DatabaseByteFlipTest {
         return out;
     }
 
-    private static void flip(Path file, long offset) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(offset);
-            int b = f.read();
-            f.seek(offset);
-            f.write(b ^ 0xFF);
-        }
-    }
 
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.naturalOrder())::iterator) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else if (!p.getFileName().toString().equals("LOCK")) {
-                    Files.copy(p, t);
-                }
-            }
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package dev.strata.engine.wal;
 
+import dev.strata.engine.TestFiles;
+
 import dev.strata.engine.CorruptionException;
 import dev.strata.engine.Durability;
 import dev.strata.engine.ErrorCode;
@@ -50,23 +52,11 @@ class RecoveryTornAndDamagedWalTest {
             for (int i = 1; i <= n; i++) {
                 db.put(key(i), value(i));
             }
-            copyDir(live, image);
+            TestFiles.copyDir(live, image);
         }
         return image;
     }
 
-    private static void copyDir(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().equals("LOCK")) {
-                    Files.copy(p, target);
-                }
-            }
-        }
-    }
 
     private static void deleteDir(Path dir) throws IOException {
         if (!Files.exists(dir)) {
@@ -122,7 +112,7 @@ class RecoveryTornAndDamagedWalTest {
         int cases = 0;
         for (long cut = firstCut; cut <= end + 20; cut++) {
             Path work = tmp.resolve("cut" + cut);
-            copyDir(image, work);
+            TestFiles.copyDir(image, work);
             Path seg = work.resolve("wal").resolve(newest.getFileName().toString());
             try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
                 f.setLength(Math.min(cut, f.length()));
@@ -179,7 +169,7 @@ class RecoveryTornAndDamagedWalTest {
         List<Long> frames = frameOffsets(newest, true);
         assertThat(frames.size()).isGreaterThan(4);
         long victim = frames.get(frames.size() - 4) + WalFormat.FRAME_HEADER_SIZE + 3;
-        flip(newest, victim);
+        TestFiles.flip(newest, victim);
         assertThatThrownBy(() -> StrataDatabase.open(image, SYNC))
                 .isInstanceOf(CorruptionException.class)
                 .satisfies(e -> {
@@ -208,9 +198,9 @@ class RecoveryTornAndDamagedWalTest {
         int corruptions = 0;
         for (long off = 0; off < size; off++) {
             Path work = tmp.resolve("flip" + off);
-            copyDir(live, work);
+            TestFiles.copyDir(live, work);
             Path seg = work.resolve("wal").resolve(sealed.getFileName().toString());
-            flip(seg, off);
+            TestFiles.flip(seg, off);
             try (StrataDatabase db = StrataDatabase.open(work, small)) {
                 throw new AssertionError("flip at offset " + off + " went unnoticed; recovered seqno " + db.latestSeqno());
             } catch (CorruptionException e) {
@@ -239,12 +229,4 @@ class RecoveryTornAndDamagedWalTest {
                 .hasMessageContaining("records are missing");
     }
 
-    private static void flip(Path file, long offset) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(offset);
-            int b = f.read();
-            f.seek(offset);
-            f.write(b ^ 0xFF);
-        }
-    }
 }
