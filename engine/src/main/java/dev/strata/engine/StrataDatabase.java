@@ -1,30 +1,23 @@
 package dev.strata.engine;
 
 import dev.strata.engine.commit.CommitPipeline;
-import dev.strata.engine.commit.MemtableApplier;
-import dev.strata.engine.commit.MonotonicClock;
 import dev.strata.engine.handle.HandleRegistry;
 import dev.strata.engine.handle.HandleStatus;
 import dev.strata.engine.iterator.DbIterator;
 import dev.strata.engine.lsm.LsmStats;
 import dev.strata.engine.lsm.LsmTree;
 import dev.strata.engine.lsm.ReadView;
-import dev.strata.engine.sst.BlockCache;
-import dev.strata.engine.util.ByteReader;
+import dev.strata.engine.util.Bytes;
+import dev.strata.engine.vfs.LocalStorage;
 import dev.strata.engine.vfs.DirectoryLock;
-import dev.strata.engine.vfs.LockHeldException;
 import dev.strata.engine.vfs.Storage;
 import dev.strata.engine.wal.CommitRecord;
-import dev.strata.engine.wal.WalRecovery;
-import dev.strata.engine.wal.WalWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -79,7 +72,7 @@ public final class StrataDatabase implements AutoCloseable {
     private final Object closeLock = new Object();
     private boolean closeDone;
 
-    private StrataDatabase(Path dir, StrataOptions options, DirectoryLock lock, LsmTree tree,
+    StrataDatabase(Path dir, StrataOptions options, DirectoryLock lock, LsmTree tree,
                            CommitPipeline pipeline, HandleRegistry handles) {
         this.dir = dir;
         this.options = options;
@@ -114,113 +107,7 @@ public final class StrataDatabase implements AutoCloseable {
      */
     public static StrataDatabase open(Path dir, StrataOptions options) {
         options.validate();
-        Storage storage = options.storage();
-        Path walDir = dir.resolve(WAL_DIR);
-        DirectoryLock lock = null;
-        try {
-            storage.createDirectories(dir);
-            try {
-                lock = storage.lock(dir.resolve(LOCK_FILE));
-            } catch (LockHeldException e) {
-                throw new DatabaseLockedException("cannot open " + dir + " for writing: " + e.getMessage(), e);
-            }
-            storage.createDirectories(walDir);
-            // The tree and the pipeline need each other's answers (flushed segments to delete,
-            // snapshots to keep); these holders are filled once both exist.
-            HandleRegistry handles = new HandleRegistry(options.trackHandleOrigins());
-            CommitPipeline[] pipelineRef = new CommitPipeline[1];
-            BlockCache cache = options.blockCacheSize() > 0 ? new BlockCache(options.blockCacheSize()) : null;
-            LsmTree tree = LsmTree.open(storage, dir, options.lsmOptions(), cache,
-                    () -> snapshotBoundaries(handles, pipelineRef[0]),
-                    flushed -> deleteObsoleteWal(pipelineRef[0], flushed));
-            MemtableApplier applier = new MemtableApplier(tree.activeMemtable());
-            WalRecovery.Result rec;
-            try {
-                rec = WalRecovery.replay(storage, walDir, tree.flushedSeqno(), true, (buf, off, len, seqno, ts) -> {
-                    applier.beginRecord(tree.activeMemtable(), seqno);
-                    CommitRecord.decode(buf, off, len, applier, null);
-                    applier.endRecord();
-                    if (tree.activeMemtable().approximateBytes() >= options.memtableSize()) {
-                        tree.flushDuringRecovery(seqno); // a WAL larger than memory is replayed in pieces
-                    }
-                });
-            } catch (IOException | RuntimeException e) {
-                tree.close(false, () -> 0L);
-                throw e;
-            }
-            long lastSeqno = Math.max(rec.lastSeqno(), tree.flushedSeqno());
-            // Segments with no records (the next segment starts at the same seqno, or the segment
-            // was torn while being created) go before a new segment is created: a torn one is
-            // accepted only as the newest, so a crash after the new segment exists but before the
-            // delete would otherwise leave it in the middle of the WAL, as corruption.
-            for (Path p : rec.removableSegments()) {
-                storage.delete(p);
-            }
-            if (!rec.removableSegments().isEmpty()) {
-                storage.forceDirectory(walDir);
-            }
-            WalWriter wal = null;
-            if (options.durability() != Durability.NONE) {
-                wal = WalWriter.create(storage, walDir, rec.nextSegmentNumber(), lastSeqno + 1,
-                        options.walSegmentSize(), rec.segments(), options.durability() == Durability.SYNC);
-            }
-            if (rec.recordCount() > 0) {
-                LOG.info("Recovered {} commit records from {} (last seqno {})", rec.recordCount(), walDir, lastSeqno);
-            }
-            MonotonicClock clock = new MonotonicClock(options.clock(), rec.lastTimestamp());
-            CommitPipeline pipeline = new CommitPipeline(options.durability(), wal, tree, clock, lastSeqno);
-            pipelineRef[0] = pipeline;
-            pipeline.deleteObsoleteSegments(tree.flushedSeqno());
-            return new StrataDatabase(dir, options, lock, tree, pipeline, handles);
-        } catch (IOException e) {
-            closeQuietly(lock, e);
-            throw new StrataIOException("cannot open " + dir, e);
-        } catch (RuntimeException e) {
-            closeQuietly(lock, e);
-            throw e;
-        }
-    }
-
-    /**
-     * The seqnos a compaction must keep versions for. Synchronized on the registry, as snapshot
-     * creation is, so a snapshot cannot be taken between reading the visible seqno and
-     * registering it while a compaction reads the list.
-     */
-    private static long[] snapshotBoundaries(HandleRegistry handles, CommitPipeline pipeline) {
-        List<Long> seqnos = new ArrayList<>();
-        long visible;
-        synchronized (handles) {
-            for (HandleRegistry.Handle h : handles.openHandles()) {
-                if (h instanceof Snapshot s) {
-                    seqnos.add(s.seqno());
-                }
-            }
-            visible = pipeline == null ? Long.MAX_VALUE : pipeline.visibleSeqno();
-        }
-        seqnos.add(visible);
-        return seqnos.stream().mapToLong(Long::longValue).filter(x -> x <= visible).sorted().distinct().toArray();
-    }
-
-    private static void deleteObsoleteWal(CommitPipeline pipeline, long flushedSeqno) {
-        if (pipeline == null) {
-            return; // during recovery: the segments being replayed stay until it is done
-        }
-        try {
-            pipeline.deleteObsoleteSegments(flushedSeqno);
-        } catch (IOException e) {
-            // Harmless for correctness: recovery skips records at or below the flushed seqno.
-            LOG.warn("Could not delete WAL segments covered by the tables (flushed seqno {})", flushedSeqno, e);
-        }
-    }
-
-    private static void closeQuietly(DirectoryLock lock, Exception primary) {
-        if (lock != null) {
-            try {
-                lock.close();
-            } catch (IOException e) {
-                primary.addSuppressed(e);
-            }
-        }
+        return options.readOnly() ? DatabaseOpener.openReadOnly(dir, options) : DatabaseOpener.openWritable(dir, options);
     }
 
     // ---------------------------------------------------------------- writes
@@ -231,6 +118,7 @@ public final class StrataDatabase implements AutoCloseable {
         checkValue(value);
         enter();
         try {
+            checkWritable();
             return pipeline.commitSingle(CommitRecord.PUT, key, value);
         } finally {
             exit();
@@ -242,6 +130,7 @@ public final class StrataDatabase implements AutoCloseable {
         checkKey(key);
         enter();
         try {
+            checkWritable();
             return pipeline.commitSingle(CommitRecord.DELETE, key, null);
         } finally {
             exit();
@@ -257,6 +146,7 @@ public final class StrataDatabase implements AutoCloseable {
         }
         enter();
         try {
+            checkWritable();
             return pipeline.commitSingle(CommitRecord.DELETE_RANGE, start, end);
         } finally {
             exit();
@@ -280,6 +170,7 @@ public final class StrataDatabase implements AutoCloseable {
         }
         enter();
         try {
+            checkWritable();
             return pipeline.commitBatch(batch.opsArray(), batch.byteSize(), batch.count());
         } finally {
             exit();
@@ -387,6 +278,80 @@ public final class StrataDatabase implements AutoCloseable {
         return iterator(range).stream();
     }
 
+    /** The exact number of keys in a range (the options' bounds, snapshot and limit apply). */
+    public long count(RangeOptions range) {
+        RangeOptions keysOnly = new RangeOptions().start(range.start(), range.startInclusive())
+                .end(range.end(), range.endInclusive()).limit(range.limit()).snapshot(range.snapshot()).keysOnly(true);
+        long n = 0;
+        try (StrataIterator<KeyValue> it = iterator(keysOnly)) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * A fast estimate of the number of keys: entries in tables and memtables, which counts
+     * overwritten versions and deletions not yet compacted away, so it is an upper bound of sorts.
+     */
+    public long estimatedCount() {
+        enter();
+        try {
+            ReadView v = tree.acquire();
+            try {
+                long n = v.active().entryCount();
+                for (var m : v.immutables()) {
+                    n += m.entryCount();
+                }
+                for (var f : v.version().files()) {
+                    n += f.entryCount();
+                }
+                return n;
+            } finally {
+                tree.release(v);
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Removes every key and returns how many there were, in one commit (a delete-range over
+     * them, which compaction later turns into reclaimed space). Keys written concurrently may or
+     * may not be removed and counted.
+     */
+    public long clear() {
+        checkWritable();
+        byte[] lastKey;
+        long n;
+        try (Snapshot s = snapshot()) {
+            n = count(new RangeOptions().snapshot(s));
+            if (n == 0) {
+                return 0;
+            }
+            try (StrataIterator<KeyValue> it = iterator(new RangeOptions().snapshot(s).reverse(true).limit(1).keysOnly(true))) {
+                lastKey = it.next().key();
+            }
+        }
+        write(new WriteBatch().deleteRange(Bytes.EMPTY, lastKey).remove(lastKey));
+        return n;
+    }
+
+    /**
+     * Deletes a closed database's files (WAL segments, tables, manifest, lock) and its directory
+     * if nothing else is left in it. Throws {@link DatabaseLockedException} if it is open.
+     */
+    public static void destroy(Path dir) {
+        DatabaseOpener.destroy(dir, LocalStorage.INSTANCE);
+    }
+
+    /** {@link #destroy(Path)} through the given storage. */
+    public static void destroy(Path dir, Storage storage) {
+        DatabaseOpener.destroy(dir, storage);
+    }
+
     // ---------------------------------------------------------------- status
 
     /** The seqno of the newest commit readers can see. */
@@ -446,6 +411,7 @@ public final class StrataDatabase implements AutoCloseable {
     public void sync() {
         enter();
         try {
+            checkWritable();
             pipeline.sync();
         } finally {
             exit();
@@ -460,6 +426,7 @@ public final class StrataDatabase implements AutoCloseable {
     public void flush() {
         enter();
         try {
+            checkWritable();
             tree.flushAndWait(pipeline::switchMemtable);
         } finally {
             exit();
@@ -480,6 +447,7 @@ public final class StrataDatabase implements AutoCloseable {
     public void compact(byte[] start, byte[] end) {
         enter();
         try {
+            checkWritable();
             tree.compactRange(start, end);
         } finally {
             exit();
@@ -505,6 +473,12 @@ public final class StrataDatabase implements AutoCloseable {
 
     private void exit() {
         inflight.decrement();
+    }
+
+    private void checkWritable() {
+        if (options.readOnly()) {
+            throw new ReadOnlyException("database " + dir + " is open read-only");
+        }
     }
 
     private void checkKey(byte[] key) {
@@ -573,21 +547,27 @@ public final class StrataDatabase implements AutoCloseable {
             awaitQuietly(asyncExecutor);
             StrataException failure = null;
             try {
-                boolean none = options.durability() == Durability.NONE;
-                if (!none) {
+                boolean none = options.durability() == Durability.NONE && !options.readOnly();
+                if (options.readOnly()) {
+                    tree.close(false, pipeline::lastSeqno);
+                } else if (!none) {
                     pipeline.close();
                     // Sealing rolled to an empty successor: segments the tables cover can go now.
                     pipeline.deleteObsoleteSegments(tree.flushedSeqno());
                 }
-                // NONE mode has no WAL: its clean close is a flush.
-                tree.close(none, pipeline::lastSeqno);
+                if (!options.readOnly()) {
+                    // NONE mode has no WAL: its clean close is a flush.
+                    tree.close(none, pipeline::lastSeqno);
+                }
             } catch (IOException e) {
                 failure = new StrataIOException("closing " + dir + " failed; committed data is recovered from the WAL at the next open", e);
             } catch (StrataException e) {
                 failure = e;
             } finally {
                 try {
-                    lock.close();
+                    if (lock != null) {
+                        lock.close();
+                    }
                 } catch (IOException e) {
                     if (failure == null) {
                         failure = new StrataIOException("cannot release the lock of " + dir, e);

@@ -23,6 +23,7 @@ public final class StrataOptions {
     private Storage storage = LocalStorage.INSTANCE;
     private LongSupplier clock = System::currentTimeMillis;
     private int asyncThreads = 2;
+    private boolean readOnly;
     private long blockCacheSize = 64L << 20;
     private int blockSize = 4 << 10;
     private int bloomBitsPerKey = 10;
@@ -164,6 +165,20 @@ public final class StrataOptions {
     public StrataOptions clock(LongSupplier clock) {
         this.clock = clock;
         return this;
+    }
+
+    /**
+     * Open without taking the write lock, beside a process that writes the directory: the
+     * database shows the point in time at which it was opened, and every write, flush and
+     * compaction throws {@link ReadOnlyException}. Nothing in the directory is changed.
+     */
+    public StrataOptions readOnly(boolean readOnly) {
+        this.readOnly = readOnly;
+        return this;
+    }
+
+    public boolean readOnly() {
+        return readOnly;
     }
 
     /** Threads that run the {@code *Async} variants of blocking calls; default 2. */

@@ -76,6 +76,8 @@ public final class LsmTree {
     private volatile Throwable backgroundError;
     private boolean compactionScheduled;
     private volatile boolean closing;
+    /** Opened beside a writer: never writes, deletes or compacts anything. */
+    private final boolean readOnly;
     final byte[][] compactPointers = new byte[Version.MAX_LEVELS][];
 
     private final ExecutorService flusher;
@@ -107,7 +109,8 @@ public final class LsmTree {
     }
 
     private LsmTree(Storage storage, Path dir, LsmOptions options, BlockCache cache, SnapshotBoundaries snapshots,
-                    LongConsumer onFlushed, ManifestState state, Version version) {
+                    LongConsumer onFlushed, ManifestState state, Version version, boolean readOnly) {
+        this.readOnly = readOnly;
         this.storage = storage;
         this.dir = dir;
         this.sstDir = dir.resolve(SST_DIR);
@@ -138,8 +141,20 @@ public final class LsmTree {
      */
     public static LsmTree open(Storage storage, Path dir, LsmOptions options, BlockCache cache,
                                SnapshotBoundaries snapshots, LongConsumer onFlushed) throws IOException {
+        return open(storage, dir, options, cache, snapshots, onFlushed, false);
+    }
+
+    /**
+     * As {@link #open}; {@code readOnly} opens beside a running writer: nothing is created,
+     * deleted, flushed or compacted, and table files the manifest does not name are left alone
+     * (they may be the writer's flush in progress).
+     */
+    public static LsmTree open(Storage storage, Path dir, LsmOptions options, BlockCache cache,
+                               SnapshotBoundaries snapshots, LongConsumer onFlushed, boolean readOnly) throws IOException {
         Path sstDir = dir.resolve(SST_DIR);
-        storage.createDirectories(sstDir);
+        if (!readOnly) {
+            storage.createDirectories(sstDir);
+        }
         ManifestState state = Manifest.read(storage, dir);
         List<List<TableHandle>> levels = new ArrayList<>();
         for (int i = 0; i < Version.MAX_LEVELS; i++) {
@@ -169,7 +184,7 @@ public final class LsmTree {
             throw e;
         }
         boolean deleted = false;
-        for (String name : storage.list(sstDir)) {
+        for (String name : readOnly ? List.<String>of() : storage.list(sstDir)) {
             if (!live.contains(name)) {
                 LOG.info("Deleting {}: not named by the manifest (left by an interrupted flush or compaction)", name);
                 storage.delete(sstDir.resolve(name));
@@ -181,7 +196,7 @@ public final class LsmTree {
         }
         Version v = new Version(levels);
         v.refTables();
-        LsmTree tree = new LsmTree(storage, dir, options, cache, snapshots, onFlushed, state, v);
+        LsmTree tree = new LsmTree(storage, dir, options, cache, snapshots, onFlushed, state, v, readOnly);
         tree.maybeScheduleCompaction(); // the tree may have been left with work to do
         return tree;
     }
@@ -387,7 +402,7 @@ public final class LsmTree {
 
     void maybeScheduleCompaction() {
         synchronized (installLock) {
-            if (compactionScheduled || closing || backgroundError != null) {
+            if (compactionScheduled || closing || backgroundError != null || readOnly) {
                 return;
             }
             if (CompactionPicker.pick(view.version(), options, compactPointers) == null) {
