@@ -106,6 +106,7 @@ final class DatabaseOpener {
             LsmTree tree = LsmTree.open(storage, dir, options.lsmOptions(), cache,
                     () -> snapshotBoundaries(handles, pipelineRef[0]),
                     flushed -> deleteObsoleteWal(pipelineRef[0], flushed));
+            tree.setClock(options.clock());
             MemtableApplier applier = new MemtableApplier(tree.activeMemtable());
             WalRecovery.Result rec;
             try {

@@ -125,6 +125,32 @@ public final class StrataDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets {@code key} to {@code value} for {@code ttl}: after that it reads as absent (to
+     * {@code get}, iterators and snapshots alike) and compaction removes it. Expiry is judged
+     * by the database's clock ({@link StrataOptions#clock}).
+     */
+    public CommitResult put(byte[] key, byte[] value, java.time.Duration ttl) {
+        checkKey(key);
+        checkValue(value);
+        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+            throw new InvalidArgumentException("ttl must be positive, was " + ttl);
+        }
+        long expiresAt;
+        try {
+            expiresAt = Math.addExact(options.clock().getAsLong(), ttl.toMillis());
+        } catch (ArithmeticException e) {
+            throw new InvalidArgumentException("ttl " + ttl + " is too long");
+        }
+        enter();
+        try {
+            checkWritable();
+            return pipeline.commitSingle(CommitRecord.PUT_TTL, key, value, expiresAt);
+        } finally {
+            exit();
+        }
+    }
+
     /** Removes {@code key} (a no-op for the data if it is absent; still a commit). */
     public CommitResult remove(byte[] key) {
         checkKey(key);
@@ -203,7 +229,7 @@ public final class StrataDatabase implements AutoCloseable {
             ReadView v = tree.acquire();
             try {
                 // The seqno is read after the view is taken, so the view holds every version it needs.
-                return tree.get(v, key, pipeline.visibleSeqno());
+                return tree.get(v, key, pipeline.visibleSeqno(), options.clock().getAsLong());
             } finally {
                 tree.release(v);
             }
@@ -220,7 +246,7 @@ public final class StrataDatabase implements AutoCloseable {
             snapshot.checkOpen();
             ReadView v = tree.acquire();
             try {
-                return tree.get(v, key, snapshot.seqno());
+                return tree.get(v, key, snapshot.seqno(), options.clock().getAsLong());
             } finally {
                 tree.release(v);
             }
@@ -266,7 +292,7 @@ public final class StrataDatabase implements AutoCloseable {
             long seqno = s != null ? s.seqno() : pipeline.visibleSeqno();
             DbIterator it = new DbIterator(tree.newIterator(v), tree.tombstones(v),
                     seqno, range.start(), range.startInclusive(), range.end(), range.endInclusive(),
-                    range.reverse(), range.keysOnly(), range.limit());
+                    range.reverse(), range.keysOnly(), range.limit(), options.clock().getAsLong());
             return handles.register(new IteratorHandle(it, v), HandleStatus.ITERATOR);
         } finally {
             exit();

@@ -26,6 +26,25 @@ public final class WriteBatch {
         return this;
     }
 
+    /**
+     * A put that expires at {@code expiresAtMillis} (ms since the epoch, judged by the database's
+     * clock): after that the key reads as absent and compaction removes it.
+     */
+    public WriteBatch put(byte[] key, byte[] value, long expiresAtMillis) {
+        checkNotNull(key, "key");
+        checkNotNull(value, "value");
+        if (expiresAtMillis <= 0) {
+            throw new InvalidArgumentException("expiresAtMillis must be positive, was " + expiresAtMillis);
+        }
+        int need = CommitRecord.opSize(0, key.length, value.length, true);
+        ensure(need);
+        size = CommitRecord.encodeOp(ops, size, CommitRecord.PUT_TTL, 0, key, value, expiresAtMillis);
+        count++;
+        maxKeyLength = Math.max(maxKeyLength, key.length);
+        maxValueLength = Math.max(maxValueLength, value.length);
+        return this;
+    }
+
     public WriteBatch remove(byte[] key) {
         checkNotNull(key, "key");
         append(CommitRecord.DELETE, key, null);
@@ -43,7 +62,13 @@ public final class WriteBatch {
     }
 
     private void append(int type, byte[] a, byte[] b) {
-        int need = CommitRecord.opSize(0, a.length, b == null ? -1 : b.length, false);
+        ensure(CommitRecord.opSize(0, a.length, b == null ? -1 : b.length, false));
+        size = CommitRecord.encodeOp(ops, size, type, 0, a, b, 0L);
+        count++;
+        maxKeyLength = Math.max(maxKeyLength, a.length);
+    }
+
+    private void ensure(int need) {
         if (size + need > ops.length) {
             long grown = Math.max((long) size + need, (long) ops.length * 2);
             if (grown > Integer.MAX_VALUE - 64) {
@@ -51,9 +76,6 @@ public final class WriteBatch {
             }
             ops = Arrays.copyOf(ops, (int) grown);
         }
-        size = CommitRecord.encodeOp(ops, size, type, 0, a, b, 0L);
-        count++;
-        maxKeyLength = Math.max(maxKeyLength, a.length);
     }
 
     private static void checkNotNull(byte[] b, String what) {

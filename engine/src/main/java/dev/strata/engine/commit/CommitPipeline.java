@@ -132,7 +132,13 @@ public final class CommitPipeline {
      * is the value or the range end, null for a delete) with no intermediate batch object.
      */
     public CommitResult commitSingle(int type, byte[] a, byte[] b) {
-        int payloadLen = CommitRecord.PAYLOAD_HEADER_SIZE + CommitRecord.opSize(0, a.length, b == null ? -1 : b.length, false);
+        return commitSingle(type, a, b, 0L);
+    }
+
+    /** As {@link #commitSingle(int, byte[], byte[])}; {@code expiresAt} for PUT_TTL (ms since the epoch). */
+    public CommitResult commitSingle(int type, byte[] a, byte[] b, long expiresAt) {
+        int payloadLen = CommitRecord.PAYLOAD_HEADER_SIZE
+                + CommitRecord.opSize(0, a.length, b == null ? -1 : b.length, type == CommitRecord.PUT_TTL);
         long seqno;
         long ts;
         tree.awaitWriteAllowed();
@@ -142,12 +148,13 @@ public final class CommitPipeline {
             seqno = lastSeqno;
             ts = lastTimestamp;
             if (ops >= 0) {
-                CommitRecord.encodeOp(buf, ops, type, 0, a, b, 0L);
+                CommitRecord.encodeOp(buf, ops, type, 0, a, b, expiresAt);
             }
             Memtable memtable = tree.activeMemtable();
             applier.beginRecord(memtable, seqno);
             switch (type) {
-                case CommitRecord.PUT -> applier.put(a, b);
+                case CommitRecord.PUT -> applier.put(a, b, 0L);
+                case CommitRecord.PUT_TTL -> applier.put(a, b, expiresAt);
                 case CommitRecord.DELETE -> applier.delete(a);
                 case CommitRecord.DELETE_RANGE -> applier.deleteRange(a, b);
                 default -> throw new IllegalArgumentException("op type " + type);

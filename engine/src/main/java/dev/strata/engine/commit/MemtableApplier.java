@@ -39,9 +39,9 @@ public final class MemtableApplier implements CommitRecord.OpVisitor {
         recordKeys.clear();
     }
 
-    /** A single put from the caller's arrays (copied: the caller may reuse them). */
-    public void put(byte[] key, byte[] value) {
-        memtable.put(key.clone(), value.clone(), seqno);
+    /** A single put from the caller's arrays (copied: the caller may reuse them); 0 = no expiry. */
+    public void put(byte[] key, byte[] value, long expiresAt) {
+        memtable.put(key.clone(), value.clone(), seqno, expiresAt);
     }
 
     /** A single delete from the caller's array (copied). */
@@ -57,7 +57,7 @@ public final class MemtableApplier implements CommitRecord.OpVisitor {
     @Override
     public void put(int cf, byte[] buf, int keyOff, int keyLen, int valueOff, int valueLen, long expiresAt) {
         byte[] key = Arrays.copyOfRange(buf, keyOff, keyOff + keyLen);
-        memtable.put(key, Arrays.copyOfRange(buf, valueOff, valueOff + valueLen), seqno);
+        memtable.put(key, Arrays.copyOfRange(buf, valueOff, valueOff + valueLen), seqno, expiresAt);
         recordKeys.add(key);
     }
 

@@ -22,6 +22,8 @@ public final class DbIterator {
     private final boolean endInclusive;
     private final boolean reverse;
     private final boolean keysOnly;
+    /** The wall time the iterator judges expiry by: fixed at creation, like its snapshot. */
+    private final long now;
     private long remaining;
 
     private byte[] key;
@@ -30,7 +32,8 @@ public final class DbIterator {
 
     public DbIterator(InternalIterator in, TombstoneCheck tombstones, long snapshot,
                       byte[] start, boolean startInclusive, byte[] end, boolean endInclusive,
-                      boolean reverse, boolean keysOnly, long limit) {
+                      boolean reverse, boolean keysOnly, long limit, long now) {
+        this.now = now;
         this.in = in;
         this.tombstones = tombstones;
         this.snapshot = snapshot;
@@ -110,7 +113,7 @@ public final class DbIterator {
             }
             // The newest visible version of k.
             long seqno = in.seqno();
-            boolean tombstone = in.isTombstone();
+            boolean tombstone = in.isTombstone() || expired(in.expiresAt());
             byte[] v = tombstone || keysOnly ? null : in.value();
             do {
                 in.next();
@@ -138,7 +141,7 @@ public final class DbIterator {
             do {
                 if (in.seqno() <= snapshot) {
                     seqno = in.seqno();
-                    tombstone = in.isTombstone();
+                    tombstone = in.isTombstone() || expired(in.expiresAt());
                     v = tombstone || keysOnly ? null : in.value();
                 }
                 in.prev();
@@ -151,6 +154,10 @@ public final class DbIterator {
             return true;
         }
         return false;
+    }
+
+    private boolean expired(long expiresAt) {
+        return expiresAt != 0 && expiresAt <= now;
     }
 
     public void close() {

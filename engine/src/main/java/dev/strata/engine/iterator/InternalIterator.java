@@ -35,6 +35,9 @@ public interface InternalIterator extends AutoCloseable {
     /** The value of a put; undefined for a tombstone. */
     byte[] value();
 
+    /** When the current put expires (ms since the epoch), 0 for never. */
+    long expiresAt();
+
     @Override
     void close();
 }

@@ -82,7 +82,12 @@ public final class MemtableIterator implements InternalIterator {
 
     @Override
     public byte[] value() {
-        return (byte[]) current.getValue();
+        return Memtable.valueOf(current.getValue());
+    }
+
+    @Override
+    public long expiresAt() {
+        return Memtable.expiresAtOf(current.getValue());
     }
 
     @Override

@@ -124,6 +124,11 @@ public final class MergingIterator implements InternalIterator {
     }
 
     @Override
+    public long expiresAt() {
+        return current.expiresAt();
+    }
+
+    @Override
     public void close() {
         for (InternalIterator c : children) {
             c.close();

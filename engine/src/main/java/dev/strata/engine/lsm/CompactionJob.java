@@ -41,11 +41,13 @@ final class CompactionJob {
     private final LongFunction<Path> paths;
     private final Storage storage;
     private final BlockCache cache;
+    private final long now;
     private long bytesRead;
     private long bytesWritten;
 
     CompactionJob(Compaction c, Version base, LsmOptions options, long[] boundaries, LongSupplier fileNumbers,
-                  LongFunction<Path> paths, Storage storage, BlockCache cache) {
+                  LongFunction<Path> paths, Storage storage, BlockCache cache, long now) {
+        this.now = now;
         this.c = c;
         this.base = base;
         this.options = options;
@@ -128,6 +130,10 @@ final class CompactionJob {
                     }
                 }
                 boolean keep;
+                // An expired put reads as deleted: it is kept (or dropped) as a point tombstone,
+                // never just dropped, or an older version under it would come back.
+                long expiresAt = it.isTombstone() ? 0L : it.expiresAt();
+                boolean tombstone = it.isTombstone() || (expiresAt != 0 && expiresAt <= now);
                 int s = stripe(seqno);
                 if (s < 0) {
                     keep = true; // newer than anything visible: every version stays
@@ -139,14 +145,14 @@ final class CompactionJob {
                     if (covering > seqno) {
                         keep = false;
                     } else {
-                        keep = !(it.isTombstone() && bottom && s == 0);
+                        keep = !(tombstone && bottom && s == 0);
                     }
                 }
                 if (keep) {
                     if (out == null) {
                         out = newOutput();
                     }
-                    out.add(key, seqno, it.isTombstone(), it.isTombstone() ? null : it.value());
+                    out.add(key, seqno, tombstone, tombstone ? null : it.value(), tombstone ? 0L : expiresAt);
                 }
                 it.next();
             }

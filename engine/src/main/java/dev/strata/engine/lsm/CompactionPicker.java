@@ -68,6 +68,21 @@ final class CompactionPicker {
         return withOverlaps(v, level, inputs, false);
     }
 
+    /**
+     * Every table of {@code level} overlapping [start, end], rewritten into the same level: how a
+     * manual compaction reaches data already at the bottom (overwritten versions, tombstones and
+     * expired entries there are dropped only by rewriting it). Null if none overlaps.
+     */
+    static Compaction inPlace(Version v, int level, byte[] start, byte[] end) {
+        List<TableHandle> inputs = new ArrayList<>();
+        for (TableHandle t : v.level(level)) {
+            if (t.meta().overlaps(start, end)) {
+                inputs.add(t);
+            }
+        }
+        return inputs.isEmpty() ? null : new Compaction(level, level, List.copyOf(inputs), false);
+    }
+
     private static Compaction withOverlaps(Version v, int level, List<TableHandle> inputs, boolean allowMove) {
         byte[] lo = null;
         byte[] hi = null;

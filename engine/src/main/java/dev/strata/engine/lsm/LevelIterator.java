@@ -147,6 +147,11 @@ final class LevelIterator implements InternalIterator {
     }
 
     @Override
+    public long expiresAt() {
+        return current.expiresAt();
+    }
+
+    @Override
     public void close() {
         current = null;
     }

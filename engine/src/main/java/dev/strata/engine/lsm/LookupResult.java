@@ -16,9 +16,12 @@ final class LookupResult {
         }
     }
 
-    /** The newest version (a null value is a point tombstone). */
-    void found(long seqno, byte[] v) {
+    /** The wall time expiry is judged by. */
+    long now;
+
+    /** The newest version (a null value is a point tombstone; an expired put reads as absent). */
+    void found(long seqno, byte[] v, long expiresAt) {
         decided = true;
-        value = seqno < tombstoneSeqno ? null : v;
+        value = seqno < tombstoneSeqno || (expiresAt != 0 && expiresAt <= now) ? null : v;
     }
 }

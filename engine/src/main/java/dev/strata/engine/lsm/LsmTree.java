@@ -65,6 +65,8 @@ public final class LsmTree {
     private final BlockCache cache;
     private final SnapshotBoundaries snapshots;
     private final LongConsumer onFlushed;
+    /** Wall clock (ms) for TTL expiry in compaction. */
+    private java.util.function.LongSupplier clock = System::currentTimeMillis;
 
     private final Object installLock = new Object();
     private long nextFileNumber;
@@ -221,6 +223,11 @@ public final class LsmTree {
         synchronized (installLock) {
             return flushedSeqno;
         }
+    }
+
+    /** Sets the wall clock compaction judges TTL expiry by (the database's clock). */
+    public void setClock(java.util.function.LongSupplier wallClock) {
+        this.clock = wallClock;
     }
 
     public long memtableSize() {
@@ -453,7 +460,7 @@ public final class LsmTree {
             outputs = c.inputs();
         } else {
             CompactionJob job = new CompactionJob(c, base, options, snapshots.current(), this::allocateFileNumber,
-                    this::tablePath, storage, cache);
+                    this::tablePath, storage, cache, clock.getAsLong());
             outputs = job.run();
             compactionBytesRead.add(job.bytesRead());
             compactionBytesWritten.add(job.bytesWritten());
@@ -520,6 +527,21 @@ public final class LsmTree {
                         }
                     }
                 }
+                // Then rewrite what the range holds at the bottom itself.
+                Compaction last;
+                Version base;
+                synchronized (installLock) {
+                    base = view.version();
+                    last = CompactionPicker.inPlace(base, target, start, end);
+                    if (last == null || !base.tryRef()) {
+                        return null;
+                    }
+                }
+                try {
+                    runCompaction(last, base);
+                } finally {
+                    base.unref();
+                }
                 return null;
             }).get();
         } catch (InterruptedException e) {
@@ -554,9 +576,10 @@ public final class LsmTree {
         v.version().unref();
     }
 
-    /** The value of {@code key} at {@code snapshot} in {@code v}, or null. */
-    public byte[] get(ReadView v, byte[] key, long snapshot) {
+    /** The value of {@code key} at {@code snapshot} in {@code v} as of wall time {@code now}, or null. */
+    public byte[] get(ReadView v, byte[] key, long snapshot, long now) {
         LookupResult st = new LookupResult();
+        st.now = now;
         if (probe(v.active(), key, snapshot, st)) {
             return st.value;
         }
@@ -576,7 +599,8 @@ public final class LsmTree {
             return false;
         }
         Object value = e.getValue();
-        st.found(e.getKey().seqno(), value == Memtable.TOMBSTONE ? null : ((byte[]) value).clone());
+        st.found(e.getKey().seqno(), value == Memtable.TOMBSTONE ? null : Memtable.valueOf(value).clone(),
+                Memtable.expiresAtOf(value));
         return true;
     }
 

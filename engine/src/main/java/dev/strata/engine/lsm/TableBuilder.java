@@ -42,9 +42,10 @@ final class TableBuilder implements AutoCloseable {
         this.writer = new TableWriter(file, options);
     }
 
-    /** Adds an entry; entries come in internal-key order. */
-    void add(byte[] key, long seqno, boolean tombstone, byte[] value) {
-        writer.add(key, seqno, tombstone ? TableFormat.KIND_DELETE : TableFormat.KIND_PUT, tombstone ? Bytes.EMPTY : value, 0L);
+    /** Adds an entry; entries come in internal-key order. {@code expiresAt} 0 = never. */
+    void add(byte[] key, long seqno, boolean tombstone, byte[] value, long expiresAt) {
+        int kind = tombstone ? TableFormat.KIND_DELETE : expiresAt != 0 ? TableFormat.KIND_PUT_TTL : TableFormat.KIND_PUT;
+        writer.add(key, seqno, kind, tombstone ? Bytes.EMPTY : value, tombstone ? 0L : expiresAt);
         widen(key, key);
         lastKey = key;
         entries++;
@@ -101,7 +102,9 @@ final class TableBuilder implements AutoCloseable {
         try {
             for (Map.Entry<MemKey, Object> e : memtable.entries().entrySet()) {
                 Object v = e.getValue();
-                b.add(e.getKey().key(), e.getKey().seqno(), v == Memtable.TOMBSTONE, v == Memtable.TOMBSTONE ? null : (byte[]) v);
+                boolean tombstone = v == Memtable.TOMBSTONE;
+                b.add(e.getKey().key(), e.getKey().seqno(), tombstone, tombstone ? null : Memtable.valueOf(v),
+                        tombstone ? 0L : Memtable.expiresAtOf(v));
             }
             for (Map.Entry<MemKey, byte[]> t : memtable.rangeTombstones().entries().entrySet()) {
                 b.addRangeTombstone(t.getKey().key(), t.getValue(), t.getKey().seqno());

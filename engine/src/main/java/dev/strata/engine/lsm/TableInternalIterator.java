@@ -68,6 +68,11 @@ final class TableInternalIterator implements InternalIterator {
     }
 
     @Override
+    public long expiresAt() {
+        return it.kind() == TableFormat.KIND_PUT_TTL ? it.expiresAt() : 0L;
+    }
+
+    @Override
     public void close() {
         // A table iterator holds no resources of its own; the table is held by the version.
     }

@@ -168,7 +168,8 @@ public final class Version {
         if (e == null) {
             return false;
         }
-        state.found(e.seqno(), e.isTombstone() ? null : e.value());
+        state.found(e.seqno(), e.isTombstone() ? null : e.value(),
+                e.kind() == dev.strata.engine.sst.TableFormat.KIND_PUT_TTL ? e.expiresAt() : 0L);
         return true;
     }
 

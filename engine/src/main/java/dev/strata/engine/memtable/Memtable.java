@@ -40,6 +40,29 @@ public final class Memtable {
         }
     }
 
+    /** Inserts a put that expires at {@code expiresAt} (ms since the epoch; 0 = never). */
+    public void put(byte[] key, byte[] value, long seqno, long expiresAt) {
+        if (expiresAt == 0) {
+            put(key, value, seqno);
+        } else if (entries.put(new MemKey(key, seqno), new ExpiringValue(value, expiresAt)) == null) {
+            bytes += key.length + value.length + ENTRY_OVERHEAD + 24;
+        }
+    }
+
+    /** The value of a put with a time-to-live. */
+    public record ExpiringValue(byte[] value, long expiresAt) {
+    }
+
+    /** The bytes of a put's stored value (plain or expiring); not for tombstones. */
+    public static byte[] valueOf(Object stored) {
+        return stored instanceof ExpiringValue e ? e.value() : (byte[]) stored;
+    }
+
+    /** When a stored value expires (ms since the epoch), 0 for never. */
+    public static long expiresAtOf(Object stored) {
+        return stored instanceof ExpiringValue e ? e.expiresAt() : 0L;
+    }
+
     /** Inserts a point delete. Takes ownership of the key. */
     public void delete(byte[] key, long seqno) {
         if (entries.put(new MemKey(key, seqno), TOMBSTONE) == null) {
