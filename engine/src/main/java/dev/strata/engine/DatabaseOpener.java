@@ -55,7 +55,7 @@ final class DatabaseOpener {
                 HandleRegistry handles = new HandleRegistry(options.trackHandleOrigins());
                 BlockCache cache = options.blockCacheSize() > 0 ? new BlockCache(options.blockCacheSize()) : null;
                 tree = LsmTree.open(storage, dir, options.lsmOptions(), cache, () -> new long[]{Long.MAX_VALUE},
-                        flushed -> { }, true);
+                        flushed -> { }, true, options.clock());
                 LsmTree t = tree;
                 MemtableApplier applier = new MemtableApplier(tree.activeMemtable());
                 WalRecovery.Result rec = WalRecovery.replay(storage, dir.resolve(WAL_DIR), tree.flushedSeqno(), false,
@@ -105,8 +105,7 @@ final class DatabaseOpener {
             BlockCache cache = options.blockCacheSize() > 0 ? new BlockCache(options.blockCacheSize()) : null;
             LsmTree tree = LsmTree.open(storage, dir, options.lsmOptions(), cache,
                     () -> snapshotBoundaries(handles, pipelineRef[0]),
-                    flushed -> deleteObsoleteWal(pipelineRef[0], flushed));
-            tree.setClock(options.clock());
+                    flushed -> deleteObsoleteWal(pipelineRef[0], flushed), false, options.clock());
             MemtableApplier applier = new MemtableApplier(tree.activeMemtable());
             WalRecovery.Result rec;
             try {

@@ -70,12 +70,28 @@ class ModelCheckTest {
         return CMP.compare(a, b) <= 0 ? new byte[][]{a, b} : new byte[][]{b, a};
     }
 
-    private record HeldSnapshot(Snapshot snapshot, NavigableMap<byte[], byte[]> state) {
+    private record HeldSnapshot(Snapshot snapshot, NavigableMap<byte[], byte[]> state, NavigableMap<byte[], Long> expiry) {
+    }
+
+    /** The model as a reader sees it at wall time {@code now}: entries whose TTL has passed are gone. */
+    private static NavigableMap<byte[], byte[]> live(NavigableMap<byte[], byte[]> model, NavigableMap<byte[], Long> expiry, long now) {
+        if (expiry.isEmpty()) {
+            return model;
+        }
+        NavigableMap<byte[], byte[]> out = new TreeMap<>(CMP);
+        for (Map.Entry<byte[], byte[]> e : model.entrySet()) {
+            Long at = expiry.get(e.getKey());
+            if (at == null || at > now) {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
     }
 
     private void run(long seed, int steps, Durability mode, Path dir) {
         Random r = new Random(seed);
-        StrataOptions options = StrataOptions.defaults().durability(mode).walSegmentSize(64 << 10);
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+        StrataOptions options = StrataOptions.defaults().durability(mode).walSegmentSize(64 << 10).clock(clock::get);
         if (Math.floorMod(seed, 2L) == 0) {
             // A tiny tree: every flush, compaction, level and table-boundary path runs.
             options.memtableSize(4 << 10).blockSize(256).targetFileSize(4 << 10).levelBaseSize(16 << 10)
@@ -83,6 +99,7 @@ class ModelCheckTest {
                     .blockCacheSize(Math.floorMod(seed, 4L) == 0 ? 0 : 1 << 20);
         }
         NavigableMap<byte[], byte[]> model = new TreeMap<>(CMP);
+        NavigableMap<byte[], Long> expiry = new TreeMap<>(CMP);
         List<HeldSnapshot> snapshots = new ArrayList<>();
         StrataDatabase db = StrataDatabase.open(dir, options);
         long seqno = 0;
@@ -96,9 +113,16 @@ class ModelCheckTest {
                     byte[] k = key(r);
                     byte[] v = value(r, step);
                     if (DEBUG) {
-                        System.out.println("  put " + Bytes.toDisplay(k));
+                        System.out.println("  put " + Bytes.toDisplay(k) + " now " + clock.get());
                     }
-                    assertThat(db.put(k, v).seqno()).isEqualTo(++seqno);
+                    if (r.nextInt(5) == 0) {
+                        long ttl = 1 + r.nextInt(5000);
+                        assertThat(db.put(k, v, java.time.Duration.ofMillis(ttl)).seqno()).isEqualTo(++seqno);
+                        expiry.put(k, clock.get() + ttl);
+                    } else {
+                        assertThat(db.put(k, v).seqno()).isEqualTo(++seqno);
+                        expiry.remove(k);
+                    }
                     model.put(k, v);
                 } else if (op < 45) {
                     byte[] k = key(r);
@@ -107,6 +131,7 @@ class ModelCheckTest {
                     }
                     assertThat(db.remove(k).seqno()).isEqualTo(++seqno);
                     model.remove(k);
+                    expiry.remove(k);
                 } else if (op < 50) {
                     byte[][] p = orderedPair(r);
                     if (DEBUG) {
@@ -115,6 +140,7 @@ class ModelCheckTest {
                     db.deleteRange(p[0], p[1]);
                     seqno++;
                     model.subMap(p[0], true, p[1], false).clear();
+                    expiry.subMap(p[0], true, p[1], false).clear();
                 } else if (op < 60) {
                     WriteBatch batch = new WriteBatch();
                     int n = r.nextInt(6);
@@ -126,7 +152,17 @@ class ModelCheckTest {
                             if (DEBUG) {
                                 System.out.println("  batch put " + Bytes.toDisplay(k));
                             }
-                            batch.put(k, v);
+                            if (r.nextInt(5) == 0) {
+                                long at = clock.get() + 1 + r.nextInt(5000);
+                                batch.put(k, v, at);
+                                expiry.put(k, at);
+                                if (DEBUG) {
+                                    System.out.println("    (ttl, expires at " + at + ")");
+                                }
+                            } else {
+                                batch.put(k, v);
+                                expiry.remove(k);
+                            }
                             model.put(k, v);
                         } else if (kind < 9) {
                             byte[] k = key(r);
@@ -135,6 +171,7 @@ class ModelCheckTest {
                             }
                             batch.remove(k);
                             model.remove(k);
+                            expiry.remove(k);
                         } else {
                             byte[][] p = orderedPair(r);
                             if (DEBUG) {
@@ -142,22 +179,31 @@ class ModelCheckTest {
                             }
                             batch.deleteRange(p[0], p[1]);
                             model.subMap(p[0], true, p[1], false).clear();
+                            expiry.subMap(p[0], true, p[1], false).clear();
                         }
                     }
                     assertThat(db.write(batch).seqno()).isEqualTo(++seqno);
                 } else if (op < 75) {
                     byte[] k = key(r);
-                    assertThat(db.get(k)).as("get %s at step %d", Bytes.toDisplay(k), step).isEqualTo(model.get(k));
+                    assertThat(db.get(k)).as("get %s at step %d", Bytes.toDisplay(k), step)
+                            .isEqualTo(live(model, expiry, clock.get()).get(k));
                 } else if (op < 85) {
-                    checkRange(db, model, r, null, step);
+                    checkRange(db, live(model, expiry, clock.get()), r, null, step);
                 } else if (op < 90) {
                     if (snapshots.size() < 4) {
-                        snapshots.add(new HeldSnapshot(db.snapshot(), new TreeMap<>(model)));
+                        snapshots.add(new HeldSnapshot(db.snapshot(), new TreeMap<>(model), new TreeMap<>(expiry)));
+                        if (DEBUG) {
+                            System.out.println("  snapshot at " + snapshots.get(snapshots.size() - 1).snapshot().seqno());
+                        }
                     } else {
                         HeldSnapshot h = snapshots.remove(r.nextInt(snapshots.size()));
-                        checkRange(db, h.state(), r, h.snapshot(), step);
+                        if (DEBUG) {
+                            System.out.println("  check snapshot " + h.snapshot().seqno() + " now " + clock.get());
+                        }
+                        NavigableMap<byte[], byte[]> then = live(h.state(), h.expiry(), clock.get());
+                        checkRange(db, then, r, h.snapshot(), step);
                         byte[] k = key(r);
-                        assertThat(db.get(k, h.snapshot())).isEqualTo(h.state().get(k));
+                        assertThat(db.get(k, h.snapshot())).isEqualTo(then.get(k));
                         h.snapshot().close();
                     }
                 } else if (op < 93 && Math.floorMod(seed, 2L) == 0) {
@@ -178,12 +224,17 @@ class ModelCheckTest {
                     db.close();
                     db = StrataDatabase.open(dir, options);
                     assertThat(db.latestSeqno()).isEqualTo(seqno);
+                } else if (op < 96) {
+                    clock.addAndGet(r.nextInt(3000)); // time passes: TTLs run out
+                    if (DEBUG) {
+                        System.out.println("  clock now " + clock.get());
+                    }
                 } else {
-                    checkRange(db, model, r, null, step);
+                    checkRange(db, live(model, expiry, clock.get()), r, null, step);
                 }
             }
             try (var it = db.iterator(RangeOptions.all())) {
-                for (Map.Entry<byte[], byte[]> e : model.entrySet()) {
+                for (Map.Entry<byte[], byte[]> e : live(model, expiry, clock.get()).entrySet()) {
                     KeyValue kv = it.next();
                     assertThat(kv.key()).isEqualTo(e.getKey());
                     assertThat(kv.value()).isEqualTo(e.getValue());

@@ -93,6 +93,24 @@ class TtlTest {
         }
     }
 
+    /** Regression: a compaction started by open judged expiry by the real clock, not the database's. */
+    @Test
+    void aCompactionStartedAtOpenUsesTheDatabaseClock() {
+        StrataOptions noCompaction = options().l0CompactionTrigger(10).l0StopWritesTrigger(20);
+        try (StrataDatabase db = StrataDatabase.open(dir, noCompaction)) {
+            for (int i = 0; i < 3; i++) {
+                db.put(b("k" + i), b("v"), Duration.ofMinutes(1));
+                db.flush();
+            }
+        }
+        try (StrataDatabase db = StrataDatabase.open(dir, options())) {
+            db.compact(null, null); // waits for the compaction open started, then compacts again
+            for (int i = 0; i < 3; i++) {
+                assertThat(db.get(b("k" + i))).as("k%d is not expired on the database's clock", i).isEqualTo(b("v"));
+            }
+        }
+    }
+
     @Test
     void badTtlsAreInvalidArguments() {
         try (StrataDatabase db = StrataDatabase.open(dir, options())) {

@@ -65,8 +65,8 @@ public final class LsmTree {
     private final BlockCache cache;
     private final SnapshotBoundaries snapshots;
     private final LongConsumer onFlushed;
-    /** Wall clock (ms) for TTL expiry in compaction. */
-    private java.util.function.LongSupplier clock = System::currentTimeMillis;
+    /** Wall clock (ms) for TTL expiry in compaction: the database's clock. */
+    private final java.util.function.LongSupplier clock;
 
     private final Object installLock = new Object();
     private long nextFileNumber;
@@ -111,8 +111,10 @@ public final class LsmTree {
     }
 
     private LsmTree(Storage storage, Path dir, LsmOptions options, BlockCache cache, SnapshotBoundaries snapshots,
-                    LongConsumer onFlushed, ManifestState state, Version version, boolean readOnly) {
+                    LongConsumer onFlushed, ManifestState state, Version version, boolean readOnly,
+                    java.util.function.LongSupplier clock) {
         this.readOnly = readOnly;
+        this.clock = clock;
         this.storage = storage;
         this.dir = dir;
         this.sstDir = dir.resolve(SST_DIR);
@@ -143,16 +145,18 @@ public final class LsmTree {
      */
     public static LsmTree open(Storage storage, Path dir, LsmOptions options, BlockCache cache,
                                SnapshotBoundaries snapshots, LongConsumer onFlushed) throws IOException {
-        return open(storage, dir, options, cache, snapshots, onFlushed, false);
+        return open(storage, dir, options, cache, snapshots, onFlushed, false, System::currentTimeMillis);
     }
 
     /**
      * As {@link #open}; {@code readOnly} opens beside a running writer: nothing is created,
      * deleted, flushed or compacted, and table files the manifest does not name are left alone
-     * (they may be the writer's flush in progress).
+     * (they may be the writer's flush in progress). {@code clock} is the wall clock (ms) by which
+     * compaction judges TTL expiry: the database's, so tests can fake it.
      */
     public static LsmTree open(Storage storage, Path dir, LsmOptions options, BlockCache cache,
-                               SnapshotBoundaries snapshots, LongConsumer onFlushed, boolean readOnly) throws IOException {
+                               SnapshotBoundaries snapshots, LongConsumer onFlushed, boolean readOnly,
+                               java.util.function.LongSupplier clock) throws IOException {
         Path sstDir = dir.resolve(SST_DIR);
         if (!readOnly) {
             storage.createDirectories(sstDir);
@@ -198,7 +202,7 @@ public final class LsmTree {
         }
         Version v = new Version(levels);
         v.refTables();
-        LsmTree tree = new LsmTree(storage, dir, options, cache, snapshots, onFlushed, state, v, readOnly);
+        LsmTree tree = new LsmTree(storage, dir, options, cache, snapshots, onFlushed, state, v, readOnly, clock);
         tree.maybeScheduleCompaction(); // the tree may have been left with work to do
         return tree;
     }
@@ -223,11 +227,6 @@ public final class LsmTree {
         synchronized (installLock) {
             return flushedSeqno;
         }
-    }
-
-    /** Sets the wall clock compaction judges TTL expiry by (the database's clock). */
-    public void setClock(java.util.function.LongSupplier wallClock) {
-        this.clock = wallClock;
     }
 
     public long memtableSize() {
