@@ -53,7 +53,7 @@ final class DatabaseOpener {
             LsmTree tree = null;
             try {
                 HandleRegistry handles = new HandleRegistry(options.trackHandleOrigins());
-                BlockCache cache = options.blockCacheSize() > 0 ? new BlockCache(options.blockCacheSize()) : null;
+                BlockCache cache = options.effectiveBlockCacheSize() > 0 ? new BlockCache(options.effectiveBlockCacheSize()) : null;
                 tree = LsmTree.open(storage, dir, options.lsmOptions(), cache, () -> new long[]{Long.MAX_VALUE},
                         flushed -> { }, true, options.clock());
                 LsmTree t = tree;
@@ -102,7 +102,7 @@ final class DatabaseOpener {
             // snapshots to keep); these holders are filled once both exist.
             HandleRegistry handles = new HandleRegistry(options.trackHandleOrigins());
             CommitPipeline[] pipelineRef = new CommitPipeline[1];
-            BlockCache cache = options.blockCacheSize() > 0 ? new BlockCache(options.blockCacheSize()) : null;
+            BlockCache cache = options.effectiveBlockCacheSize() > 0 ? new BlockCache(options.effectiveBlockCacheSize()) : null;
             LsmTree tree = LsmTree.open(storage, dir, options.lsmOptions(), cache,
                     () -> snapshotBoundaries(handles, pipelineRef[0]),
                     flushed -> deleteObsoleteWal(pipelineRef[0], flushed), false, options.clock());

@@ -34,6 +34,8 @@ public final class StrataOptions {
     private long levelBaseSize = 256L << 20;
     private int levelMultiplier = 10;
     private long targetFileSize = 64L << 20;
+    private int zstdDictionarySize;
+    private long memoryBudget;
 
     public static StrataOptions defaults() {
         return new StrataOptions();
@@ -114,6 +116,45 @@ public final class StrataOptions {
     public StrataOptions levelMultiplier(int m) {
         this.levelMultiplier = m;
         return this;
+    }
+
+    /**
+     * Train a zstd dictionary of this many bytes per compressed table (from the table's first
+     * blocks) and compress its blocks with it; helps small values that share structure. 0 (the
+     * default) for none.
+     */
+    public StrataOptions zstdDictionarySize(int bytes) {
+        this.zstdDictionarySize = bytes;
+        return this;
+    }
+
+    /**
+     * One memory budget for memtables and the block cache: when set (default 0 = unset), the
+     * block cache gets what the memtables cannot use, {@code budget - (maxImmutableMemtables + 1)
+     * x memtableSize}, overriding {@link #blockCacheSize}. Memtables never exceed their share:
+     * writers stall (counted) while {@code maxImmutableMemtables} full memtables wait for flush.
+     */
+    public StrataOptions memoryBudget(long bytes) {
+        this.memoryBudget = bytes;
+        return this;
+    }
+
+    public int zstdDictionarySize() {
+        return zstdDictionarySize;
+    }
+
+    public long memoryBudget() {
+        return memoryBudget;
+    }
+
+    /** Bytes of memory the memtables may hold at most: the active one and those waiting for flush. */
+    public long memtableMemory() {
+        return (maxImmutableMemtables + 1L) * memtableSize;
+    }
+
+    /** The block cache size in effect: from the memory budget when one is set. */
+    public long effectiveBlockCacheSize() {
+        return memoryBudget > 0 ? memoryBudget - memtableMemory() : blockCacheSize;
     }
 
     /** Size at which compaction cuts an output table; default 64 MiB. */
@@ -280,7 +321,8 @@ public final class StrataOptions {
         dev.strata.engine.sst.TableOptions upper = dev.strata.engine.sst.TableOptions.DEFAULTS
                 .withBlockSize(blockSize).withBloomBitsPerKey(bloomBitsPerKey);
         dev.strata.engine.sst.TableOptions lower = compression
-                ? upper.withCompression(dev.strata.engine.sst.TableOptions.Compression.ZSTD) : upper;
+                ? upper.withCompression(dev.strata.engine.sst.TableOptions.Compression.ZSTD).withDictionary(zstdDictionarySize, 0)
+                : upper;
         return new dev.strata.engine.lsm.LsmOptions(memtableSize, maxImmutableMemtables, l0CompactionTrigger,
                 l0StopWritesTrigger, levelBaseSize, levelMultiplier, targetFileSize, upper, lower, 2);
     }
@@ -309,6 +351,11 @@ public final class StrataOptions {
         require(levelBaseSize >= 4 << 10, "levelBaseSize must be at least 4 KiB, was " + levelBaseSize);
         require(levelMultiplier >= 2, "levelMultiplier must be >= 2, was " + levelMultiplier);
         require(targetFileSize >= 4 << 10, "targetFileSize must be at least 4 KiB, was " + targetFileSize);
+        require(zstdDictionarySize >= 0 && zstdDictionarySize <= 1 << 20,
+                "zstdDictionarySize must be in [0, 1 MiB], was " + zstdDictionarySize);
+        require(memoryBudget == 0 || memoryBudget >= memtableMemory(),
+                "memoryBudget " + memoryBudget + " is below what the memtables alone may hold, "
+                        + "(maxImmutableMemtables + 1) x memtableSize = " + memtableMemory());
     }
 
     private static void require(boolean ok, String message) {

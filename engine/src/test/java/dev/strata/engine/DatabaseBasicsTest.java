@@ -317,4 +317,16 @@ class DatabaseBasicsTest {
             assertThat(db.get(b("k43"))).isNull();
         }
     }
+
+    @Test
+    void memoryBudgetSplitsBetweenMemtablesAndCache() {
+        StrataOptions o = StrataOptions.defaults().memtableSize(8 << 20).maxImmutableMemtables(2).memoryBudget(64L << 20);
+        assertThat(o.memtableMemory()).isEqualTo(24L << 20);
+        assertThat(o.effectiveBlockCacheSize()).isEqualTo(40L << 20);
+        try (StrataDatabase db = StrataDatabase.open(dir, o.zstdDictionarySize(4 << 10))) {
+            db.put(b("k"), b("v"));
+        }
+        assertThatThrownBy(() -> StrataDatabase.open(dir, StrataOptions.defaults().memoryBudget(1 << 20)))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("memoryBudget");
+    }
 }
