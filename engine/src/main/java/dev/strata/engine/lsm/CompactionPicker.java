@@ -54,7 +54,11 @@ final class CompactionPicker {
         return withOverlaps(v, bestLevel, inputs, true);
     }
 
-    /** Every table of {@code level} overlapping [start, end] and what it overlaps below, or null. */
+    /**
+     * Every table of {@code level} overlapping [start, end] and what it overlaps below, or null.
+     * From L0 it takes every table as soon as one overlaps: L0 tables overlap each other, and
+     * moving a newer one below an older one left in L0 would let the older version win reads.
+     */
     static Compaction forRange(Version v, int level, byte[] start, byte[] end) {
         List<TableHandle> inputs = new ArrayList<>();
         for (TableHandle t : v.level(level)) {
@@ -64,6 +68,9 @@ final class CompactionPicker {
         }
         if (inputs.isEmpty()) {
             return null;
+        }
+        if (level == 0) {
+            inputs = new ArrayList<>(v.level(0));
         }
         return withOverlaps(v, level, inputs, false);
     }
