@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * damage directly ({@link #bytes}, {@link #replace}); counts positional reads.
  */
 final class MemStorage implements Storage {
+    private final java.util.Set<Path> locks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final ConcurrentHashMap<Path, byte[]> files = new ConcurrentHashMap<>();
     final AtomicLong reads = new AtomicLong();
 
@@ -93,8 +94,12 @@ final class MemStorage implements Storage {
     }
 
     @Override
-    public DirectoryLock lock(Path lockFile) {
-        throw new UnsupportedOperationException("not needed by table tests");
+    public DirectoryLock lock(Path lockFile) throws java.io.IOException {
+        // In memory there is one process: a lock is a name held until closed.
+        if (!locks.add(lockFile)) {
+            throw new dev.strata.engine.vfs.LockHeldException(lockFile + " is locked");
+        }
+        return () -> locks.remove(lockFile);
     }
 
     private final class MemFile implements StorageFile {
