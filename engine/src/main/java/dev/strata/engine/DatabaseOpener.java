@@ -35,7 +35,7 @@ final class DatabaseOpener {
     private DatabaseOpener() {
     }
 
-    private static final int READ_ONLY_OPEN_ATTEMPTS = 5;
+    private static final int READ_ONLY_OPEN_ATTEMPTS = 20;
 
     /**
      * Opens beside a writer: the manifest, its tables and the WAL after it, without the lock and
@@ -68,7 +68,9 @@ final class DatabaseOpener {
                 CommitPipeline pipeline = new CommitPipeline(Durability.NONE, null, tree,
                         new MonotonicClock(options.clock(), rec.lastTimestamp()), lastSeqno);
                 return new StrataDatabase(dir, options, null, tree, pipeline, handles);
-            } catch (CorruptionException e) {
+            } catch (CorruptionException | StrataIOException e) {
+                // A file named a moment ago is gone (the writer finished a flush or compaction),
+                // or the manifest and WAL we read no longer meet: try again from a fresh manifest.
                 last = e;
             } catch (IOException e) {
                 last = new StrataIOException("cannot open " + dir + " read-only", e);
