@@ -40,14 +40,19 @@ public interface Engine extends AutoCloseable {
      */
     long scan(byte[] from, long limit, EntryVisitor visitor);
 
-    /** True if {@link #putInTransaction} is implemented by a real transaction. */
-    boolean supportsTransactions();
+    /** True if {@link #putInTransaction} is implemented by a real transaction; false by default. */
+    default boolean supportsTransactions() {
+        return false;
+    }
 
     /**
      * One optimistic transaction holding a single put, committed, retried on conflict. Only
-     * called on an engine opened with {@link EngineSettings#transactional()} set.
+     * called on an engine opened with {@link EngineSettings#transactional()} set, and only when
+     * {@link #supportsTransactions()} is true: calling it otherwise is a harness bug.
      */
-    void putInTransaction(byte[] key, byte[] value);
+    default void putInTransaction(byte[] key, byte[] value) {
+        throw new IllegalStateException(name() + " has no transactions; the harness must check supportsTransactions()");
+    }
 
     /** What 'sync' means for this engine, for the report (engines differ; see README). */
     String syncMeaning();

@@ -159,7 +159,6 @@ public final class CommitPipeline {
                 case CommitRecord.DELETE_RANGE -> applier.deleteRange(a, b);
                 default -> throw new IllegalArgumentException("op type " + type);
             }
-            applier.endRecord();
             afterApply(memtable, seqno);
         } finally {
             appendLock.unlock();
@@ -168,8 +167,12 @@ public final class CommitPipeline {
         return new CommitResult(seqno, ts);
     }
 
-    /** Publishes (NONE mode) and hands a full memtable to the tree. Under the append lock. */
+    /**
+     * Ends the record's apply, publishes it (NONE mode) and hands a full memtable to the tree.
+     * Under the append lock.
+     */
     private void afterApply(Memtable memtable, long seqno) {
+        applier.endRecord();
         if (wal == null) {
             visibleSeqno = seqno;
         }
@@ -210,7 +213,6 @@ public final class CommitPipeline {
                 // The batch encoded these bytes itself: this is a bug, not damage on disk.
                 throw new IllegalStateException("write batch encoding is inconsistent at " + e.offset, e);
             }
-            applier.endRecord();
             afterApply(memtable, seqno);
         } finally {
             appendLock.unlock();
