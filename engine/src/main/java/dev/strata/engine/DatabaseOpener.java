@@ -4,6 +4,7 @@ import dev.strata.engine.commit.CommitPipeline;
 import dev.strata.engine.commit.MemtableApplier;
 import dev.strata.engine.commit.MonotonicClock;
 import dev.strata.engine.handle.HandleRegistry;
+import dev.strata.engine.lsm.LsmStore;
 import dev.strata.engine.lsm.LsmTree;
 import dev.strata.engine.sst.BlockCache;
 import dev.strata.engine.manifest.Manifest;
@@ -50,21 +51,24 @@ final class DatabaseOpener {
         }
         StrataException last = null;
         for (int attempt = 0; attempt < READ_ONLY_OPEN_ATTEMPTS; attempt++) {
-            LsmTree tree = null;
+            LsmStore tree = null;
             try {
                 HandleRegistry handles = new HandleRegistry(options.trackHandleOrigins());
                 BlockCache cache = options.effectiveBlockCacheSize() > 0 ? new BlockCache(options.effectiveBlockCacheSize()) : null;
-                tree = LsmTree.open(storage, dir, options.lsmOptions(), cache, () -> new long[]{Long.MAX_VALUE},
+                tree = LsmStore.open(storage, dir, options.lsmOptions(), cache, () -> new long[]{Long.MAX_VALUE},
                         flushed -> { }, true, options.clock());
-                LsmTree t = tree;
-                MemtableApplier applier = new MemtableApplier(tree.activeMemtable());
-                WalRecovery.Result rec = WalRecovery.replay(storage, dir.resolve(WAL_DIR), tree.flushedSeqno(), false,
+                LsmStore t = tree;
+                MemtableApplier applier = new MemtableApplier(tree, true);
+                WalRecovery.Result rec = WalRecovery.replay(storage, dir.resolve(WAL_DIR), tree.minFlushedSeqno(), false,
                         (buf, off, len, seqno, ts) -> {
-                            applier.beginRecord(t.activeMemtable(), seqno);
+                            applier.beginRecord(seqno);
                             CommitRecord.decode(buf, off, len, applier, null);
                             applier.endRecord();
+                            for (LsmTree dropped : applier.takeDropped()) {
+                                t.release(dropped);
+                            }
                         });
-                long lastSeqno = Math.max(rec.lastSeqno(), tree.flushedSeqno());
+                long lastSeqno = Math.max(rec.lastSeqno(), tree.maxFlushedSeqno());
                 CommitPipeline pipeline = new CommitPipeline(Durability.NONE, null, tree,
                         new MonotonicClock(options.clock(), rec.lastTimestamp()), lastSeqno);
                 return new StrataDatabase(dir, options, null, tree, pipeline, handles);
@@ -105,25 +109,35 @@ final class DatabaseOpener {
             HandleRegistry handles = new HandleRegistry(options.trackHandleOrigins());
             CommitPipeline[] pipelineRef = new CommitPipeline[1];
             BlockCache cache = options.effectiveBlockCacheSize() > 0 ? new BlockCache(options.effectiveBlockCacheSize()) : null;
-            LsmTree tree = LsmTree.open(storage, dir, options.lsmOptions(), cache,
+            LsmStore tree = LsmStore.open(storage, dir, options.lsmOptions(), cache,
                     () -> snapshotBoundaries(handles, pipelineRef[0]),
                     flushed -> deleteObsoleteWal(pipelineRef[0], flushed), false, options.clock());
-            MemtableApplier applier = new MemtableApplier(tree.activeMemtable());
+            MemtableApplier applier = new MemtableApplier(tree, true);
             WalRecovery.Result rec;
             try {
-                rec = WalRecovery.replay(storage, walDir, tree.flushedSeqno(), true, (buf, off, len, seqno, ts) -> {
-                    applier.beginRecord(tree.activeMemtable(), seqno);
+                rec = WalRecovery.replay(storage, walDir, tree.minFlushedSeqno(), true, (buf, off, len, seqno, ts) -> {
+                    int families = tree.families().size();
+                    applier.beginRecord(seqno);
                     CommitRecord.decode(buf, off, len, applier, null);
                     applier.endRecord();
-                    if (tree.activeMemtable().approximateBytes() >= options.memtableSize()) {
-                        tree.flushDuringRecovery(seqno); // a WAL larger than memory is replayed in pieces
+                    List<LsmTree> dropped = applier.takeDropped();
+                    if (!dropped.isEmpty() || families != tree.families().size()) {
+                        // A create or drop the manifest missed (the crash came between its commit
+                        // and its manifest write): write it now, then let the dropped tables go.
+                        tree.persist();
+                        dropped.forEach(tree::release);
+                    }
+                    for (LsmTree t : applier.touched()) {
+                        if (t.activeMemtable().approximateBytes() >= options.memtableSize()) {
+                            t.flushDuringRecovery(seqno); // a WAL larger than memory is replayed in pieces
+                        }
                     }
                 });
             } catch (IOException | RuntimeException e) {
                 tree.close(false, () -> 0L);
                 throw e;
             }
-            long lastSeqno = Math.max(rec.lastSeqno(), tree.flushedSeqno());
+            long lastSeqno = Math.max(rec.lastSeqno(), tree.maxFlushedSeqno());
             // Segments with no records (the next segment starts at the same seqno, or the segment
             // was torn while being created) go before a new segment is created: a torn one is
             // accepted only as the newest, so a crash after the new segment exists but before the
@@ -145,7 +159,19 @@ final class DatabaseOpener {
             MonotonicClock clock = new MonotonicClock(options.clock(), rec.lastTimestamp());
             CommitPipeline pipeline = new CommitPipeline(options.durability(), wal, tree, clock, lastSeqno);
             pipelineRef[0] = pipeline;
-            pipeline.deleteObsoleteSegments(tree.flushedSeqno());
+            long walCap = options.maxWalSize();
+            tree.connect(new LsmStore.WalSync() {
+                @Override
+                public long durableSeqno() {
+                    return options.durability() == Durability.NONE ? Long.MAX_VALUE : pipeline.durableSeqno();
+                }
+
+                @Override
+                public void syncTo(long seqno) {
+                    pipeline.syncTo(seqno);
+                }
+            }, () -> (long) pipeline.walSegmentCount() * options.walSegmentSize() > walCap, pipeline::switchMemtable);
+            pipeline.deleteObsoleteSegments(tree.minFlushedSeqno());
             return new StrataDatabase(dir, options, lock, tree, pipeline, handles);
         } catch (IOException e) {
             closeQuietly(lock, e);
@@ -203,7 +229,7 @@ final class DatabaseOpener {
             return;
         }
         try (DirectoryLock held = lockForDestroy(storage, dir)) {
-            for (String sub : new String[]{WAL_DIR, LsmTree.SST_DIR}) {
+            for (String sub : new String[]{WAL_DIR, LsmStore.SST_DIR}) {
                 Path d = dir.resolve(sub);
                 if (storage.exists(d)) {
                     for (String name : storage.list(d)) {

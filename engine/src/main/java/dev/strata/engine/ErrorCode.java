@@ -30,7 +30,9 @@ public enum ErrorCode {
      */
     BACKGROUND_ERROR("ERR_BACKGROUND"),
     /** A blocking call was interrupted; the outcome of the operation is unknown. */
-    INTERRUPTED("ERR_INTERRUPTED");
+    INTERRUPTED("ERR_INTERRUPTED"),
+    /** The column family named does not exist, or was dropped while the caller held it. */
+    COLUMN_FAMILY_NOT_FOUND("ERR_COLUMN_FAMILY_NOT_FOUND");
 
     private final String id;
 

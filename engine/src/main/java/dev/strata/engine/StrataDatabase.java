@@ -3,11 +3,9 @@ package dev.strata.engine;
 import dev.strata.engine.commit.CommitPipeline;
 import dev.strata.engine.handle.HandleRegistry;
 import dev.strata.engine.handle.HandleStatus;
-import dev.strata.engine.iterator.DbIterator;
 import dev.strata.engine.lsm.LsmStats;
+import dev.strata.engine.lsm.LsmStore;
 import dev.strata.engine.lsm.LsmTree;
-import dev.strata.engine.lsm.ReadView;
-import dev.strata.engine.util.Bytes;
 import dev.strata.engine.vfs.LocalStorage;
 import dev.strata.engine.vfs.DirectoryLock;
 import dev.strata.engine.vfs.Storage;
@@ -17,9 +15,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.NoSuchElementException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,6 +44,10 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
+ * <p>Column families: the read and write methods here are those of the default family;
+ * {@link #createColumnFamily}, {@link #columnFamily} and {@link #dropColumnFamily} manage others,
+ * each a separately stored key space ({@link ColumnFamily}) sharing the WAL and seqnos.
+ *
  * <p>Thread-safe: every method may be called from any thread. Blocking calls have
  * {@code *Async} variants that run on the database's own threads. Keys are ordered by unsigned
  * lexicographic comparison. Every committed write gets the next seqno ({@link CommitResult}).
@@ -61,8 +66,12 @@ public final class StrataDatabase implements AutoCloseable {
     private final StrataOptions options;
     private final Storage storage;
     private final DirectoryLock lock;
-    private final LsmTree tree;
+    private final LsmStore store;
     private final CommitPipeline pipeline;
+    private final Map<Integer, ColumnFamily> familyHandles = new ConcurrentHashMap<>();
+    private final ColumnFamily defaultFamily;
+    /** Serializes column-family creates and drops. */
+    private final Object familyAdminLock = new Object();
     private final HandleRegistry handles;
     private final ExecutorService asyncExecutor;
     private final ScheduledExecutorService syncTimer;
@@ -72,13 +81,14 @@ public final class StrataDatabase implements AutoCloseable {
     private final Object closeLock = new Object();
     private boolean closeDone;
 
-    StrataDatabase(Path dir, StrataOptions options, DirectoryLock lock, LsmTree tree,
+    StrataDatabase(Path dir, StrataOptions options, DirectoryLock lock, LsmStore store,
                            CommitPipeline pipeline, HandleRegistry handles) {
         this.dir = dir;
         this.options = options;
         this.storage = options.storage();
         this.lock = lock;
-        this.tree = tree;
+        this.store = store;
+        this.defaultFamily = handleFor(store.defaultFamily());
         this.pipeline = pipeline;
         this.handles = handles;
         this.asyncExecutor = newAsyncExecutor(options.asyncThreads(), dir);
@@ -110,19 +120,11 @@ public final class StrataDatabase implements AutoCloseable {
         return options.readOnly() ? DatabaseOpener.openReadOnly(dir, options) : DatabaseOpener.openWritable(dir, options);
     }
 
-    // ---------------------------------------------------------------- writes
+    // ---------------------------------------------------------------- writes (default family)
 
     /** Sets {@code key} to {@code value}. */
     public CommitResult put(byte[] key, byte[] value) {
-        checkKey(key);
-        checkValue(value);
-        enter();
-        try {
-            checkWritable();
-            return pipeline.commitSingle(CommitRecord.PUT, key, value);
-        } finally {
-            exit();
-        }
+        return defaultFamily.put(key, value);
     }
 
     /**
@@ -131,55 +133,23 @@ public final class StrataDatabase implements AutoCloseable {
      * by the database's clock ({@link StrataOptions#clock}).
      */
     public CommitResult put(byte[] key, byte[] value, java.time.Duration ttl) {
-        checkKey(key);
-        checkValue(value);
-        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-            throw new InvalidArgumentException("ttl must be positive, was " + ttl);
-        }
-        long expiresAt;
-        try {
-            expiresAt = Math.addExact(options.clock().getAsLong(), ttl.toMillis());
-        } catch (ArithmeticException e) {
-            throw new InvalidArgumentException("ttl " + ttl + " is too long");
-        }
-        enter();
-        try {
-            checkWritable();
-            return pipeline.commitSingle(CommitRecord.PUT_TTL, key, value, expiresAt);
-        } finally {
-            exit();
-        }
+        return defaultFamily.put(key, value, ttl);
     }
 
     /** Removes {@code key} (a no-op for the data if it is absent; still a commit). */
     public CommitResult remove(byte[] key) {
-        checkKey(key);
-        enter();
-        try {
-            checkWritable();
-            return pipeline.commitSingle(CommitRecord.DELETE, key, null);
-        } finally {
-            exit();
-        }
+        return defaultFamily.remove(key);
     }
 
     /** Removes every key in [start, end). {@code start} must not be greater than {@code end}. */
     public CommitResult deleteRange(byte[] start, byte[] end) {
-        checkKey(start);
-        checkKey(end);
-        if (Arrays.compareUnsigned(start, end) > 0) {
-            throw new InvalidArgumentException("deleteRange start is greater than end");
-        }
-        enter();
-        try {
-            checkWritable();
-            return pipeline.commitSingle(CommitRecord.DELETE_RANGE, start, end);
-        } finally {
-            exit();
-        }
+        return defaultFamily.deleteRange(start, end);
     }
 
-    /** Applies a batch atomically under one seqno. The batch may be reused afterwards. */
+    /**
+     * Applies a batch atomically under one seqno; it may write several column families. The
+     * batch may be reused afterwards.
+     */
     public CommitResult write(WriteBatch batch) {
         if (batch == null) {
             throw new InvalidArgumentException("batch must not be null");
@@ -194,74 +164,63 @@ public final class StrataDatabase implements AutoCloseable {
             throw new InvalidArgumentException("batch of " + batch.byteSize() + " bytes exceeds maxBatchSize "
                     + options.maxBatchSize());
         }
+        LsmTree[] families = null;
+        List<ColumnFamily> named = batch.families();
+        if (!named.isEmpty()) {
+            families = new LsmTree[named.size()];
+            for (int i = 0; i < families.length; i++) {
+                ColumnFamily cf = named.get(i);
+                if (cf.database() != this) {
+                    throw new InvalidArgumentException("the batch writes column family '" + cf.name()
+                            + "' of another database");
+                }
+                families[i] = cf.tree;
+            }
+        }
         enter();
         try {
             checkWritable();
-            return pipeline.commitBatch(batch.opsArray(), batch.byteSize(), batch.count());
+            return pipeline.commitBatch(batch.opsArray(), batch.byteSize(), batch.count(), families);
         } finally {
             exit();
         }
     }
 
     public CompletableFuture<CommitResult> putAsync(byte[] key, byte[] value) {
-        return async(() -> put(key, value));
+        return defaultFamily.putAsync(key, value);
     }
 
     public CompletableFuture<CommitResult> removeAsync(byte[] key) {
-        return async(() -> remove(key));
+        return defaultFamily.removeAsync(key);
     }
 
     public CompletableFuture<CommitResult> deleteRangeAsync(byte[] start, byte[] end) {
-        return async(() -> deleteRange(start, end));
+        return defaultFamily.deleteRangeAsync(start, end);
     }
 
     public CompletableFuture<CommitResult> writeAsync(WriteBatch batch) {
         return async(() -> write(batch));
     }
 
-    // ---------------------------------------------------------------- reads
+    // ---------------------------------------------------------------- reads (default family)
 
     /** The value of {@code key} in the latest committed state, or null if absent. */
     public byte[] get(byte[] key) {
-        checkKey(key);
-        enter();
-        try {
-            ReadView v = tree.acquire();
-            try {
-                // The seqno is read after the view is taken, so the view holds every version it needs.
-                return tree.get(v, key, pipeline.visibleSeqno(), options.clock().getAsLong());
-            } finally {
-                tree.release(v);
-            }
-        } finally {
-            exit();
-        }
+        return defaultFamily.get(key);
     }
 
     /** The value of {@code key} as of {@code snapshot}, or null if absent. */
     public byte[] get(byte[] key, Snapshot snapshot) {
-        checkKey(key);
-        enter();
-        try {
-            snapshot.checkOpen();
-            ReadView v = tree.acquire();
-            try {
-                return tree.get(v, key, snapshot.seqno(), options.clock().getAsLong());
-            } finally {
-                tree.release(v);
-            }
-        } finally {
-            exit();
-        }
+        return defaultFamily.get(key, snapshot);
     }
 
     public CompletableFuture<byte[]> getAsync(byte[] key) {
-        return async(() -> get(key));
+        return defaultFamily.getAsync(key);
     }
 
     /**
-     * A snapshot of the latest committed state. Close it when done; the database invalidates it
-     * at close.
+     * A snapshot of the latest committed state of every column family. Close it when done; the
+     * database invalidates it at close.
      */
     public Snapshot snapshot() {
         enter();
@@ -279,90 +238,136 @@ public final class StrataDatabase implements AutoCloseable {
      * committed state when it is created). Close it (try-with-resources).
      */
     public StrataIterator<KeyValue> iterator(RangeOptions range) {
-        if (range == null) {
-            throw new InvalidArgumentException("range options must not be null");
-        }
-        enter();
-        try {
-            Snapshot s = range.snapshot();
-            if (s != null) {
-                s.checkOpen();
-            }
-            ReadView v = tree.acquire();
-            long seqno = s != null ? s.seqno() : pipeline.visibleSeqno();
-            DbIterator it = new DbIterator(tree.newIterator(v), tree.tombstones(v),
-                    seqno, range.start(), range.startInclusive(), range.end(), range.endInclusive(),
-                    range.reverse(), range.keysOnly(), range.limit(), options.clock().getAsLong());
-            return handles.register(new IteratorHandle(it, v), HandleStatus.ITERATOR);
-        } finally {
-            exit();
-        }
+        return defaultFamily.iterator(range);
     }
 
     /** {@link #iterator} as a {@link Stream}; close the stream (try-with-resources) to release it. */
     public Stream<KeyValue> stream(RangeOptions range) {
-        return iterator(range).stream();
+        return defaultFamily.stream(range);
     }
 
     /** The exact number of keys in a range (the options' bounds, snapshot and limit apply). */
     public long count(RangeOptions range) {
-        RangeOptions keysOnly = new RangeOptions().start(range.start(), range.startInclusive())
-                .end(range.end(), range.endInclusive()).limit(range.limit()).snapshot(range.snapshot()).keysOnly(true);
-        long n = 0;
-        try (StrataIterator<KeyValue> it = iterator(keysOnly)) {
-            while (it.hasNext()) {
-                it.next();
-                n++;
-            }
-        }
-        return n;
+        return defaultFamily.count(range);
     }
 
-    /**
-     * A fast estimate of the number of keys: entries in tables and memtables, which counts
-     * overwritten versions and deletions not yet compacted away, so it is an upper bound of sorts.
-     */
+    /** {@link ColumnFamily#estimatedCount()} of the default family. */
     public long estimatedCount() {
+        return defaultFamily.estimatedCount();
+    }
+
+    /** {@link ColumnFamily#clear()} of the default family. */
+    public long clear() {
+        return defaultFamily.clear();
+    }
+
+    // ---------------------------------------------------------------- column families
+
+    /** The family the database's own read and write methods use; it always exists. */
+    public ColumnFamily defaultColumnFamily() {
+        return defaultFamily;
+    }
+
+    /** The names of every column family, the default one first. */
+    public List<String> columnFamilies() {
         enter();
         try {
-            ReadView v = tree.acquire();
-            try {
-                long n = v.active().entryCount();
-                for (var m : v.immutables()) {
-                    n += m.entryCount();
-                }
-                for (var f : v.version().files()) {
-                    n += f.entryCount();
-                }
-                return n;
-            } finally {
-                tree.release(v);
+            List<String> names = new ArrayList<>();
+            for (LsmTree t : store.families()) {
+                names.add(t.name());
             }
+            return names;
+        } finally {
+            exit();
+        }
+    }
+
+    /** The family named {@code name}; throws {@link ColumnFamilyNotFoundException} if there is none. */
+    public ColumnFamily columnFamily(String name) {
+        enter();
+        try {
+            LsmTree t = store.family(name);
+            if (t == null) {
+                throw new ColumnFamilyNotFoundException("no column family named '" + name + "' in " + dir);
+            }
+            return handleFor(t);
         } finally {
             exit();
         }
     }
 
     /**
-     * Removes every key and returns how many there were, in one commit (a delete-range over
-     * them, which compaction later turns into reclaimed space). Keys written concurrently may or
-     * may not be removed and counted.
+     * Creates a column family: one commit (so it is in the WAL, replicated and recovered like any
+     * write) and a manifest write. Throws {@link InvalidArgumentException} if the name is taken
+     * or not 1 to 255 UTF-8 bytes.
      */
-    public long clear() {
-        checkWritable();
-        byte[] lastKey;
-        long n;
-        try (Snapshot s = snapshot()) {
-            n = count(new RangeOptions().snapshot(s));
-            if (n == 0) {
-                return 0;
+    public ColumnFamily createColumnFamily(String name) {
+        checkFamilyName(name);
+        enter();
+        try {
+            checkWritable();
+            synchronized (familyAdminLock) {
+                if (store.family(name) != null) {
+                    throw new InvalidArgumentException("column family '" + name + "' exists");
+                }
+                int id = store.reserveFamilyId();
+                byte[] op = CommitRecord.encodeFamilyOp(CommitRecord.CF_CREATE, id, name);
+                pipeline.commitBatch(op, op.length, 1, null);
+                store.persist();
+                return handleFor(store.family(id));
             }
-            try (StrataIterator<KeyValue> it = iterator(new RangeOptions().snapshot(s).reverse(true).limit(1).keysOnly(true))) {
-                lastKey = it.next().key();
-            }
+        } finally {
+            exit();
         }
-        write(new WriteBatch().deleteRange(Bytes.EMPTY, lastKey).remove(lastKey));
-        return n;
+    }
+
+    /** The family named {@code name}, created if missing. */
+    public ColumnFamily getOrCreateColumnFamily(String name) {
+        checkFamilyName(name);
+        synchronized (familyAdminLock) {
+            LsmTree t = store.family(name);
+            return t != null ? handleFor(t) : createColumnFamily(name);
+        }
+    }
+
+    /**
+     * Drops a column family: one commit and a manifest write; its tables are deleted once no
+     * iterator still reads them (so the cost is its files, not its keys). Handles to it throw
+     * {@link ColumnFamilyNotFoundException} afterwards. The default family cannot be dropped.
+     */
+    public void dropColumnFamily(String name) {
+        checkFamilyName(name);
+        if (name.equals(defaultFamily.name())) {
+            throw new InvalidArgumentException("the default column family cannot be dropped");
+        }
+        enter();
+        try {
+            checkWritable();
+            synchronized (familyAdminLock) {
+                LsmTree t = store.family(name);
+                if (t == null) {
+                    throw new ColumnFamilyNotFoundException("no column family named '" + name + "' in " + dir);
+                }
+                byte[] op = CommitRecord.encodeFamilyOp(CommitRecord.CF_DROP, t.id(), null);
+                pipeline.commitBatch(op, op.length, 1, new LsmTree[]{t});
+                store.persist();
+                familyHandles.remove(t.id());
+                store.release(t);
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    private ColumnFamily handleFor(LsmTree t) {
+        return familyHandles.computeIfAbsent(t.id(), id -> new ColumnFamily(this, t));
+    }
+
+    private static void checkFamilyName(String name) {
+        if (name == null || name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 255) {
+            throw new InvalidArgumentException("a column family name is 1 to 255 UTF-8 bytes, was "
+                    + (name == null ? "null" : "'" + name + "'"));
+        }
     }
 
     /**
@@ -397,12 +402,15 @@ public final class StrataDatabase implements AutoCloseable {
 
     /** Bytes in memtables (active and waiting for flush). */
     public long memtableBytes() {
-        return tree.stats().memtableBytes();
+        return store.stats().memtableBytes();
     }
 
-    /** Tables and bytes per level, flushes, compactions, stalls, block cache hits and misses. */
+    /**
+     * Tables and bytes per level (summed over the column families), flushes, compactions,
+     * stalls, block cache hits and misses.
+     */
     public LsmStats lsmStats() {
-        return tree.stats();
+        return store.stats();
     }
 
     /** WAL segment files on disk. */
@@ -422,7 +430,7 @@ public final class StrataDatabase implements AutoCloseable {
     /** The failure that makes the database refuse writes, or null when it is writable. */
     public Throwable backgroundError() {
         Throwable f = pipeline.failure();
-        return f != null ? f : tree.backgroundError();
+        return f != null ? f : store.backgroundError();
     }
 
     public Path path() {
@@ -453,7 +461,7 @@ public final class StrataDatabase implements AutoCloseable {
         enter();
         try {
             checkWritable();
-            tree.flushAndWait(pipeline::switchMemtable);
+            store.flushAndWait(pipeline::switchMemtable);
         } finally {
             exit();
         }
@@ -466,30 +474,18 @@ public final class StrataDatabase implements AutoCloseable {
         });
     }
 
-    /**
-     * Compacts every table overlapping [start, end] (either null for open) down the levels,
-     * dropping overwritten and deleted data no snapshot needs. Blocks until done.
-     */
+    /** {@link ColumnFamily#compact} of the default family. */
     public void compact(byte[] start, byte[] end) {
-        enter();
-        try {
-            checkWritable();
-            tree.compactRange(start, end);
-        } finally {
-            exit();
-        }
+        defaultFamily.compact(start, end);
     }
 
     public CompletableFuture<Void> compactAsync(byte[] start, byte[] end) {
-        return async(() -> {
-            compact(start, end);
-            return null;
-        });
+        return defaultFamily.compactAsync(start, end);
     }
 
     // ---------------------------------------------------------------- lifecycle
 
-    private void enter() {
+    void enter() {
         inflight.increment();
         if (closed) {
             inflight.decrement();
@@ -497,17 +493,17 @@ public final class StrataDatabase implements AutoCloseable {
         }
     }
 
-    private void exit() {
+    void exit() {
         inflight.decrement();
     }
 
-    private void checkWritable() {
+    void checkWritable() {
         if (options.readOnly()) {
             throw new ReadOnlyException("database " + dir + " is open read-only");
         }
     }
 
-    private void checkKey(byte[] key) {
+    void checkKey(byte[] key) {
         if (key == null) {
             throw new InvalidArgumentException("key must not be null");
         }
@@ -516,7 +512,7 @@ public final class StrataDatabase implements AutoCloseable {
         }
     }
 
-    private void checkValue(byte[] value) {
+    void checkValue(byte[] value) {
         if (value == null) {
             throw new InvalidArgumentException("value must not be null");
         }
@@ -526,7 +522,19 @@ public final class StrataDatabase implements AutoCloseable {
         }
     }
 
-    private <T> CompletableFuture<T> async(Supplier<T> call) {
+    CommitPipeline pipeline() {
+        return pipeline;
+    }
+
+    StrataOptions options() {
+        return options;
+    }
+
+    HandleRegistry handles() {
+        return handles;
+    }
+
+    <T> CompletableFuture<T> async(Supplier<T> call) {
         if (closed) {
             return CompletableFuture.failedFuture(new ClosedException("database " + dir + " is closed"));
         }
@@ -575,15 +583,15 @@ public final class StrataDatabase implements AutoCloseable {
             try {
                 boolean none = options.durability() == Durability.NONE && !options.readOnly();
                 if (options.readOnly()) {
-                    tree.close(false, pipeline::lastSeqno);
+                    store.close(false, pipeline::lastSeqno);
                 } else if (!none) {
                     pipeline.close();
                     // Sealing rolled to an empty successor: segments the tables cover can go now.
-                    pipeline.deleteObsoleteSegments(tree.flushedSeqno());
+                    pipeline.deleteObsoleteSegments(store.minFlushedSeqno());
                 }
                 if (!options.readOnly()) {
                     // NONE mode has no WAL: its clean close is a flush.
-                    tree.close(none, pipeline::lastSeqno);
+                    store.close(none, pipeline::lastSeqno);
                 }
             } catch (IOException e) {
                 failure = new StrataIOException("closing " + dir + " failed; committed data is recovered from the WAL at the next open", e);
@@ -633,70 +641,5 @@ public final class StrataDatabase implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    /** An iterator registered with the handle registry; every step checks the database is open. */
-    private final class IteratorHandle extends HandleRegistry.Handle implements StrataIterator<KeyValue> {
-        private final DbIterator it;
-        private final ReadView view;
-        private boolean fetched;
-        private boolean hasNext;
-        private volatile boolean closedByUser;
-        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
-
-        IteratorHandle(DbIterator it, ReadView view) {
-            this.it = it;
-            this.view = view;
-        }
-
-        /** Lets go of the tables this iterator held (once, by close or by the database's close). */
-        private void releaseView() {
-            if (released.compareAndSet(false, true)) {
-                it.close();
-                tree.release(view);
-            }
-        }
-
-        private void checkOpen() {
-            if (closedByUser) {
-                throw new ClosedException("iterator is closed");
-            }
-            if (invalidated() || closed) {
-                throw new ClosedException("database " + dir + " was closed while this iterator was open");
-            }
-        }
-
-        @Override
-        public boolean hasNext() {
-            checkOpen();
-            if (!fetched) {
-                hasNext = it.advance();
-                fetched = true;
-            }
-            return hasNext;
-        }
-
-        @Override
-        public KeyValue next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            fetched = false;
-            return new KeyValue(it.key(), it.value());
-        }
-
-        @Override
-        protected void release() {
-            releaseView();
-        }
-
-        @Override
-        public void close() {
-            if (!closedByUser) {
-                closedByUser = true;
-                handles.deregister(this);
-                releaseView();
-            }
-        }
     }
 }

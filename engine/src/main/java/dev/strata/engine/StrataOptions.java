@@ -14,6 +14,7 @@ public final class StrataOptions {
     private Durability durability = Durability.SYNC;
     private Duration syncInterval = Duration.ofMillis(100);
     private long walSegmentSize = 16L << 20;
+    private long maxWalSize = 512L << 20;
     private long memtableSize = 64L << 20;
     private int maxKeySize = 64 << 10;
     private int maxValueSize = 64 << 20;
@@ -86,6 +87,15 @@ public final class StrataOptions {
     /** Compress tables from L2 down with zstd (L0 and L1 are never compressed); default true. */
     public StrataOptions compression(boolean zstdBelowL1) {
         this.compression = zstdBelowL1;
+        return this;
+    }
+
+    /**
+     * When the WAL on disk grows past this (because a column family's memtable still holds old
+     * commits that keep its segments from being deleted), that family is flushed; default 512 MiB.
+     */
+    public StrataOptions maxWalSize(long bytes) {
+        this.maxWalSize = bytes;
         return this;
     }
 
@@ -236,6 +246,10 @@ public final class StrataOptions {
         return syncInterval;
     }
 
+    public long maxWalSize() {
+        return maxWalSize;
+    }
+
     public long walSegmentSize() {
         return walSegmentSize;
     }
@@ -333,6 +347,7 @@ public final class StrataOptions {
         require(syncInterval != null && !syncInterval.isNegative() && !syncInterval.isZero(),
                 "syncInterval must be positive, was " + syncInterval);
         require(walSegmentSize >= 64 << 10, "walSegmentSize must be at least 64 KiB, was " + walSegmentSize);
+        require(maxWalSize >= walSegmentSize, "maxWalSize must be at least walSegmentSize, was " + maxWalSize);
         require(memtableSize >= 4 << 10, "memtableSize must be at least 4 KiB, was " + memtableSize);
         require(maxKeySize >= 1 && maxKeySize <= 1 << 30, "maxKeySize must be in [1, 1 GiB], was " + maxKeySize);
         require(maxValueSize >= 0 && maxValueSize <= 1 << 30, "maxValueSize must be in [0, 1 GiB], was " + maxValueSize);

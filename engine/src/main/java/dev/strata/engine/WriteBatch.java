@@ -2,11 +2,14 @@ package dev.strata.engine;
 
 import dev.strata.engine.wal.CommitRecord;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Writes applied atomically: all or none, under one seqno. Ops apply in the order added; a later
- * op on the same key wins. The batch is encoded as it is built, in the commit record's op format
+ * op on the same key wins. Ops without a {@link ColumnFamily} go to the default family; one batch
+ * may write several families of the same database. The batch is encoded as it is built, in the commit record's op format
  * ({@link CommitRecord}), so committing it copies bytes instead of encoding again. Not
  * thread-safe; reusable after {@link #clear()}.
  */
@@ -17,13 +20,33 @@ public final class WriteBatch {
     private int maxKeyLength;
     private long maxValueLength;
     private boolean hasRangeDelete;
+    /** The families other than the default one that the ops name (few; checked at commit). */
+    private final List<ColumnFamily> families = new ArrayList<>(2);
 
     public WriteBatch put(byte[] key, byte[] value) {
+        return put(0, key, value);
+    }
+
+    public WriteBatch put(ColumnFamily family, byte[] key, byte[] value) {
+        return put(familyId(family), key, value);
+    }
+
+    private WriteBatch put(int cf, byte[] key, byte[] value) {
         checkNotNull(key, "key");
         checkNotNull(value, "value");
-        append(CommitRecord.PUT, key, value);
+        append(CommitRecord.PUT, cf, key, value);
         maxValueLength = Math.max(maxValueLength, value.length);
         return this;
+    }
+
+    private int familyId(ColumnFamily family) {
+        if (family == null) {
+            throw new InvalidArgumentException("column family must not be null");
+        }
+        if (family.id() != 0 && !families.contains(family)) {
+            families.add(family);
+        }
+        return family.id();
     }
 
     /**
@@ -31,14 +54,23 @@ public final class WriteBatch {
      * clock): after that the key reads as absent and compaction removes it.
      */
     public WriteBatch put(byte[] key, byte[] value, long expiresAtMillis) {
+        return put(0, key, value, expiresAtMillis);
+    }
+
+    /** {@link #put(byte[], byte[], long)} in {@code family}. */
+    public WriteBatch put(ColumnFamily family, byte[] key, byte[] value, long expiresAtMillis) {
+        return put(familyId(family), key, value, expiresAtMillis);
+    }
+
+    private WriteBatch put(int cf, byte[] key, byte[] value, long expiresAtMillis) {
         checkNotNull(key, "key");
         checkNotNull(value, "value");
         if (expiresAtMillis <= 0) {
             throw new InvalidArgumentException("expiresAtMillis must be positive, was " + expiresAtMillis);
         }
-        int need = CommitRecord.opSize(0, key.length, value.length, true);
+        int need = CommitRecord.opSize(cf, key.length, value.length, true);
         ensure(need);
-        size = CommitRecord.encodeOp(ops, size, CommitRecord.PUT_TTL, 0, key, value, expiresAtMillis);
+        size = CommitRecord.encodeOp(ops, size, CommitRecord.PUT_TTL, cf, key, value, expiresAtMillis);
         count++;
         maxKeyLength = Math.max(maxKeyLength, key.length);
         maxValueLength = Math.max(maxValueLength, value.length);
@@ -46,24 +78,41 @@ public final class WriteBatch {
     }
 
     public WriteBatch remove(byte[] key) {
+        return remove(0, key);
+    }
+
+    public WriteBatch remove(ColumnFamily family, byte[] key) {
+        return remove(familyId(family), key);
+    }
+
+    private WriteBatch remove(int cf, byte[] key) {
         checkNotNull(key, "key");
-        append(CommitRecord.DELETE, key, null);
+        append(CommitRecord.DELETE, cf, key, null);
         return this;
     }
 
     /** Deletes every key in [start, end). */
     public WriteBatch deleteRange(byte[] start, byte[] end) {
+        return deleteRange(0, start, end);
+    }
+
+    /** Deletes every key in [start, end) of {@code family}. */
+    public WriteBatch deleteRange(ColumnFamily family, byte[] start, byte[] end) {
+        return deleteRange(familyId(family), start, end);
+    }
+
+    private WriteBatch deleteRange(int cf, byte[] start, byte[] end) {
         checkNotNull(start, "start");
         checkNotNull(end, "end");
-        append(CommitRecord.DELETE_RANGE, start, end);
+        append(CommitRecord.DELETE_RANGE, cf, start, end);
         maxKeyLength = Math.max(maxKeyLength, end.length);
         hasRangeDelete = true;
         return this;
     }
 
-    private void append(int type, byte[] a, byte[] b) {
-        ensure(CommitRecord.opSize(0, a.length, b == null ? -1 : b.length, false));
-        size = CommitRecord.encodeOp(ops, size, type, 0, a, b, 0L);
+    private void append(int type, int cf, byte[] a, byte[] b) {
+        ensure(CommitRecord.opSize(cf, a.length, b == null ? -1 : b.length, false));
+        size = CommitRecord.encodeOp(ops, size, type, cf, a, b, 0L);
         count++;
         maxKeyLength = Math.max(maxKeyLength, a.length);
     }
@@ -104,6 +153,7 @@ public final class WriteBatch {
         maxKeyLength = 0;
         maxValueLength = 0;
         hasRangeDelete = false;
+        families.clear();
         if (ops.length > 1 << 20) {
             ops = new byte[256];
         }
@@ -120,6 +170,11 @@ public final class WriteBatch {
 
     long maxValueLength() {
         return maxValueLength;
+    }
+
+    /** The families other than the default one that the ops name. */
+    List<ColumnFamily> families() {
+        return families;
     }
 
     boolean hasRangeDelete() {

@@ -5,8 +5,9 @@ import dev.strata.engine.CommitResult;
 import dev.strata.engine.CorruptionException;
 import dev.strata.engine.Durability;
 import dev.strata.engine.StrataException;
+import dev.strata.engine.ColumnFamilyNotFoundException;
+import dev.strata.engine.lsm.LsmStore;
 import dev.strata.engine.lsm.LsmTree;
-import dev.strata.engine.memtable.Memtable;
 import dev.strata.engine.util.ByteReader;
 import dev.strata.engine.util.Bytes;
 import dev.strata.engine.wal.CommitRecord;
@@ -52,7 +53,7 @@ public final class CommitPipeline {
 
     private final Durability mode;
     private final WalWriter wal;
-    private final LsmTree tree;
+    private final LsmStore store;
     private final MemtableApplier applier;
     private final MonotonicClock clock;
 
@@ -77,12 +78,12 @@ public final class CommitPipeline {
      * @param wal the open WAL writer, or null in NONE mode
      * @param recoveredSeqno the last seqno recovered from the WAL (durable by definition)
      */
-    public CommitPipeline(Durability mode, WalWriter wal, LsmTree tree, MonotonicClock clock,
+    public CommitPipeline(Durability mode, WalWriter wal, LsmStore store, MonotonicClock clock,
                           long recoveredSeqno) {
         this.mode = mode;
         this.wal = wal;
-        this.tree = tree;
-        this.applier = new MemtableApplier(tree.activeMemtable());
+        this.store = store;
+        this.applier = new MemtableApplier(store, false);
         this.clock = clock;
         this.lastSeqno = recoveredSeqno;
         this.writtenSeqno = recoveredSeqno;
@@ -124,42 +125,38 @@ public final class CommitPipeline {
         if (f != null) {
             throw backgroundError(f);
         }
-        tree.checkBackgroundError();
+        store.checkBackgroundError();
     }
 
     /**
      * Commits one put, delete or delete-range ({@code type} from {@link CommitRecord}; {@code b}
-     * is the value or the range end, null for a delete) with no intermediate batch object.
+     * is the value or the range end, null for a delete) to family {@code tree}, with no
+     * intermediate batch object; {@code expiresAt} for PUT_TTL (ms since the epoch).
      */
-    public CommitResult commitSingle(int type, byte[] a, byte[] b) {
-        return commitSingle(type, a, b, 0L);
-    }
-
-    /** As {@link #commitSingle(int, byte[], byte[])}; {@code expiresAt} for PUT_TTL (ms since the epoch). */
-    public CommitResult commitSingle(int type, byte[] a, byte[] b, long expiresAt) {
+    public CommitResult commitSingle(LsmTree tree, int type, byte[] a, byte[] b, long expiresAt) {
         int payloadLen = CommitRecord.PAYLOAD_HEADER_SIZE
-                + CommitRecord.opSize(0, a.length, b == null ? -1 : b.length, type == CommitRecord.PUT_TTL);
+                + CommitRecord.opSize(tree.id(), a.length, b == null ? -1 : b.length, type == CommitRecord.PUT_TTL);
         long seqno;
         long ts;
-        tree.awaitWriteAllowed();
+        store.awaitWriteAllowed();
         appendLock.lock();
         try {
+            checkFamily(tree);
             int ops = beginRecord(payloadLen, 1);
             seqno = lastSeqno;
             ts = lastTimestamp;
             if (ops >= 0) {
-                CommitRecord.encodeOp(buf, ops, type, 0, a, b, expiresAt);
+                CommitRecord.encodeOp(buf, ops, type, tree.id(), a, b, expiresAt);
             }
-            Memtable memtable = tree.activeMemtable();
-            applier.beginRecord(memtable, seqno);
+            applier.beginRecord(seqno);
             switch (type) {
-                case CommitRecord.PUT -> applier.put(a, b, 0L);
-                case CommitRecord.PUT_TTL -> applier.put(a, b, expiresAt);
-                case CommitRecord.DELETE -> applier.delete(a);
-                case CommitRecord.DELETE_RANGE -> applier.deleteRange(a, b);
+                case CommitRecord.PUT -> applier.put(tree, a, b, 0L);
+                case CommitRecord.PUT_TTL -> applier.put(tree, a, b, expiresAt);
+                case CommitRecord.DELETE -> applier.delete(tree, a);
+                case CommitRecord.DELETE_RANGE -> applier.deleteRange(tree, a, b);
                 default -> throw new IllegalArgumentException("op type " + type);
             }
-            afterApply(memtable, seqno);
+            afterApply(seqno);
         } finally {
             appendLock.unlock();
         }
@@ -167,22 +164,42 @@ public final class CommitPipeline {
         return new CommitResult(seqno, ts);
     }
 
+    private static void checkFamily(LsmTree tree) {
+        if (tree.isDropped()) {
+            throw new ColumnFamilyNotFoundException("column family '" + tree.name() + "' was dropped");
+        }
+    }
+
     /**
-     * Ends the record's apply, publishes it (NONE mode) and hands a full memtable to the tree.
+     * Ends the record's apply, publishes it (NONE mode) and hands full memtables to their trees.
      * Under the append lock.
      */
-    private void afterApply(Memtable memtable, long seqno) {
+    private void afterApply(long seqno) {
         applier.endRecord();
         if (wal == null) {
             visibleSeqno = seqno;
         }
-        if (memtable.approximateBytes() >= tree.memtableSize()) {
-            tree.switchMemtable(seqno);
+        java.util.List<LsmTree> touched = applier.touched();
+        for (int i = 0; i < touched.size(); i++) {
+            LsmTree t = touched.get(i);
+            if (t.activeMemtable().approximateBytes() >= t.memtableSize()) {
+                t.switchMemtable(seqno);
+            }
         }
     }
 
-    /** Makes the active memtable immutable so it is flushed (flush, close in NONE mode). */
+    /** Makes every family's active memtable immutable so it is flushed (flush, close in NONE mode). */
     public void switchMemtable() {
+        appendLock.lock();
+        try {
+            store.switchAll(lastSeqno);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Makes one family's active memtable immutable (the WAL is over its cap and it holds old data). */
+    public void switchMemtable(LsmTree tree) {
         appendLock.lock();
         try {
             tree.switchMemtable(lastSeqno);
@@ -191,29 +208,37 @@ public final class CommitPipeline {
         }
     }
 
-    /** Commits a write batch's encoded ops ({@code opCount} ops in {@code ops[0, opsLen)}). */
-    public CommitResult commitBatch(byte[] ops, int opsLen, int opCount) {
+    /**
+     * Commits a write batch's encoded ops ({@code opCount} ops in {@code ops[0, opsLen)}).
+     * {@code families} are the trees the ops name besides the default family (null if none):
+     * checked under the lock, so no op lands in a family dropped meanwhile.
+     */
+    public CommitResult commitBatch(byte[] ops, int opsLen, int opCount, LsmTree[] families) {
         int payloadLen = CommitRecord.PAYLOAD_HEADER_SIZE + opsLen;
         long seqno;
         long ts;
-        tree.awaitWriteAllowed();
+        store.awaitWriteAllowed();
         appendLock.lock();
         try {
+            if (families != null) {
+                for (LsmTree t : families) {
+                    checkFamily(t);
+                }
+            }
             int opsAt = beginRecord(payloadLen, opCount);
             seqno = lastSeqno;
             ts = lastTimestamp;
             if (opsAt >= 0) {
                 System.arraycopy(ops, 0, buf, opsAt, opsLen);
             }
-            Memtable memtable = tree.activeMemtable();
-            applier.beginRecord(memtable, seqno);
+            applier.beginRecord(seqno);
             try {
                 CommitRecord.decodeOps(ops, 0, opsLen, opCount, applier);
             } catch (ByteReader.Malformed e) {
-                // The batch encoded these bytes itself: this is a bug, not damage on disk.
-                throw new IllegalStateException("write batch encoding is inconsistent at " + e.offset, e);
+                // The batch encoded these bytes itself, and its families were checked: a bug, not damage on disk.
+                throw new IllegalStateException("write batch is inconsistent at " + e.offset + ": " + e.getMessage(), e);
             }
-            afterApply(memtable, seqno);
+            afterApply(seqno);
         } finally {
             appendLock.unlock();
         }
@@ -276,6 +301,21 @@ public final class CommitPipeline {
             case ASYNC -> awaitIo(seqno, false);
             case NONE -> { }
         }
+    }
+
+    /** Forces the WAL up to {@code seqno} (at most the last assigned): a manifest is about to name it as flushed. */
+    public void syncTo(long seqno) {
+        if (wal == null) {
+            return;
+        }
+        long target;
+        appendLock.lock();
+        try {
+            target = Math.min(seqno, lastSeqno);
+        } finally {
+            appendLock.unlock();
+        }
+        awaitIo(target, true);
     }
 
     /** Forces everything committed so far (ASYNC's periodic sync, flush, close). */
@@ -347,16 +387,24 @@ public final class CommitPipeline {
         } finally {
             appendLock.unlock();
         }
+        // Each visible seqno is published before the seqno its waiters check (written or
+        // durable): a committer that finds its seqno acknowledged, even without waiting for
+        // this leader, then also finds it visible, so a snapshot taken after the ack sees it.
         if (n > 0) {
             wal.writeFrames(out, 0, n, first, durableSeqno);
+            if (mode != Durability.SYNC) {
+                visibleSeqno = last;
+            }
             writtenSeqno = last;
         }
         if (durable && durableSeqno < writtenSeqno) {
             long target = writtenSeqno;
             wal.force();
+            if (mode == Durability.SYNC) {
+                visibleSeqno = target;
+            }
             durableSeqno = target;
         }
-        visibleSeqno = mode == Durability.SYNC ? durableSeqno : writtenSeqno;
         spare = out.length > BUFFER_LIMIT ? new byte[INITIAL_BUFFER] : out;
     }
 

@@ -67,6 +67,16 @@ public final class TableHandle {
         }
     }
 
+    /** Closes the reader and deletes the file of a table that no version ever listed (a discarded output). */
+    void discard() {
+        reader.close();
+        try {
+            storage.delete(path);
+        } catch (IOException e) {
+            LOG.warn("Could not delete discarded table {}; it will be removed at the next open", path, e);
+        }
+    }
+
     /** Closes the reader without deleting the file: the database is closing. */
     void closeReader() {
         reader.close();

@@ -46,6 +46,15 @@ public final class Version {
         return new Version(List.of());
     }
 
+    /** A fresh, mutable list of empty levels, to build a version from. */
+    static List<List<TableHandle>> emptyLevels() {
+        List<List<TableHandle>> levels = new ArrayList<>(MAX_LEVELS);
+        for (int i = 0; i < MAX_LEVELS; i++) {
+            levels.add(new ArrayList<>());
+        }
+        return levels;
+    }
+
     /** Takes a reference on every table (called once by whoever builds and installs this version). */
     void refTables() {
         for (List<TableHandle> l : levels) {

@@ -44,18 +44,21 @@ public final class CommitRecord {
     private CommitRecord() {
     }
 
-    /** Receives the ops of a record in order. Offsets point into {@code buf}. */
+    /**
+     * Receives the ops of a record in order. Offsets point into {@code buf}. A visitor may reject
+     * an op it finds inconsistent (say, one naming a column family that never existed).
+     */
     public interface OpVisitor {
-        void put(int cf, byte[] buf, int keyOff, int keyLen, int valueOff, int valueLen, long expiresAt);
+        void put(int cf, byte[] buf, int keyOff, int keyLen, int valueOff, int valueLen, long expiresAt) throws Malformed;
 
-        void delete(int cf, byte[] buf, int keyOff, int keyLen);
+        void delete(int cf, byte[] buf, int keyOff, int keyLen) throws Malformed;
 
-        void deleteRange(int cf, byte[] buf, int startOff, int startLen, int endOff, int endLen);
+        void deleteRange(int cf, byte[] buf, int startOff, int startLen, int endOff, int endLen) throws Malformed;
 
-        default void createColumnFamily(int cf, String name) {
+        default void createColumnFamily(int cf, String name) throws Malformed {
         }
 
-        default void dropColumnFamily(int cf) {
+        default void dropColumnFamily(int cf) throws Malformed {
         }
     }
 
@@ -103,6 +106,22 @@ public final class CommitRecord {
         return off;
     }
 
+    /** The encoded op that creates family {@code cf} named {@code name} (CF_CREATE) or drops it (CF_DROP, name null). */
+    public static byte[] encodeFamilyOp(int type, int cf, String name) {
+        if (type != CF_CREATE && type != CF_DROP) {
+            throw new IllegalArgumentException("not a column-family op: " + type);
+        }
+        byte[] n = name == null ? null : name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] out = new byte[1 + Bytes.varLongSize(cf) + (n == null ? 0 : Bytes.varLongSize(n.length) + n.length)];
+        out[0] = (byte) type;
+        int off = Bytes.putVarLong(out, 1, cf);
+        if (n != null) {
+            off = Bytes.putVarLong(out, off, n.length);
+            System.arraycopy(n, 0, out, off, n.length);
+        }
+        return out;
+    }
+
     /** Writes the 24-byte payload header at {@code off}. */
     public static void encodeHeader(byte[] dst, int off, long seqno, long timestamp, int opCount, int logCount) {
         Bytes.putLong(dst, off, seqno);
@@ -124,8 +143,9 @@ public final class CommitRecord {
         int opCountAt = r.position();
         int opCount = r.i32();
         int logCount = r.i32();
-        // Every op takes at least 3 bytes and every log entry 2: reject impossible counts up front.
-        if (opCount < 0 || logCount < 0 || (long) opCount * 3 + (long) logCount * 2 > r.remaining()) {
+        // Every op takes at least 2 bytes (a CF_DROP: type and id) and every log entry 2: reject
+        // impossible counts up front.
+        if (opCount < 0 || logCount < 0 || (long) opCount * 2 + (long) logCount * 2 > r.remaining()) {
             throw new Malformed("impossible op count " + opCount + " / log count " + logCount, opCountAt);
         }
         decodeOps(r, opCount, len, ops);
@@ -192,12 +212,20 @@ public final class CommitRecord {
                     int nLen = r.varInt(len);
                     int nOff = r.skip(nLen);
                     if (ops != null) {
-                        ops.createColumnFamily(cf, new String(buf, nOff, nLen, java.nio.charset.StandardCharsets.UTF_8));
+                        try {
+                            ops.createColumnFamily(cf, new String(buf, nOff, nLen, java.nio.charset.StandardCharsets.UTF_8));
+                        } catch (Malformed m) {
+                            throw new Malformed(m.getMessage(), typeAt);
+                        }
                     }
                 }
                 case CF_DROP -> {
                     if (ops != null) {
-                        ops.dropColumnFamily(cf);
+                        try {
+                            ops.dropColumnFamily(cf);
+                        } catch (Malformed m) {
+                            throw new Malformed(m.getMessage(), typeAt);
+                        }
                     }
                 }
                 default -> throw new Malformed("unknown op type " + type, typeAt);

@@ -116,6 +116,13 @@ public final class WalRecovery {
                         }
                     }
                 }
+                if (writable && newest && segmentRecords > 0 && r.tornTailOffset() < 0) {
+                    // Its tail may still be only in the page cache (an ASYNC writer crashed):
+                    // force it before anything (a manifest's flushed seqno) relies on it.
+                    try (StorageFile f = storage.openWritable(path)) {
+                        f.force();
+                    }
+                }
                 if (segmentRecords == 0) {
                     removable.add(path); // holds nothing; the next segment starts at the same seqno
                 } else {

@@ -2,6 +2,8 @@ package dev.strata.engine.manifest;
 
 import dev.strata.engine.CorruptionException;
 import dev.strata.engine.TestSeeds;
+import dev.strata.engine.manifest.ManifestState.FamilyState;
+import dev.strata.engine.util.Bytes;
 import dev.strata.engine.vfs.LocalStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,10 +27,12 @@ class ManifestCodecTest {
     Path dir;
 
     static ManifestState sample() {
-        return new ManifestState(17, 1234, List.of(
-                new FileMeta(3, 0, 4096, 100, 10, 200, "a".getBytes(), "m".getBytes()),
-                new FileMeta(5, 1, 8192, 300, 1, 90, "b".getBytes(), "zz".getBytes()),
-                new FileMeta(9, 6, 100, 1, 5, 5, new byte[0], new byte[]{(byte) 0xFF})));
+        return new ManifestState(17, 4, List.of(
+                new FamilyState(0, "default", 1234, List.of(
+                        new FileMeta(3, 0, 4096, 100, 10, 200, "a".getBytes(), "m".getBytes()),
+                        new FileMeta(5, 1, 8192, 300, 1, 90, "b".getBytes(), "zz".getBytes()))),
+                new FamilyState(2, "users ü", 999, List.of(
+                        new FileMeta(9, 6, 100, 1, 5, 5, new byte[0], new byte[]{(byte) 0xFF})))));
     }
 
     @Test
@@ -37,13 +41,53 @@ class ManifestCodecTest {
         Manifest.write(LocalStorage.INSTANCE, dir, sample());
         ManifestState back = Manifest.read(LocalStorage.INSTANCE, dir);
         assertThat(back.nextFileNumber()).isEqualTo(17);
-        assertThat(back.flushedSeqno()).isEqualTo(1234);
-        assertThat(back.files()).hasSize(3);
-        assertThat(back.files().get(2).largestKey()).containsExactly((byte) 0xFF);
-        assertThat(back.files().get(1).toString()).contains("L1#5");
-        Manifest.write(LocalStorage.INSTANCE, dir, new ManifestState(18, 2000, List.of()));
-        assertThat(Manifest.read(LocalStorage.INSTANCE, dir).files()).isEmpty();
+        assertThat(back.nextFamilyId()).isEqualTo(4);
+        assertThat(back.minFlushedSeqno()).isEqualTo(999);
+        assertThat(back.maxFlushedSeqno()).isEqualTo(1234);
+        assertThat(back.families()).extracting(FamilyState::name).containsExactly("default", "users ü");
+        assertThat(back.allFiles()).hasSize(3);
+        assertThat(back.families().get(1).files().get(0).largestKey()).containsExactly((byte) 0xFF);
+        assertThat(back.allFiles().get(1).toString()).contains("L1#5");
+        Manifest.write(LocalStorage.INSTANCE, dir, ManifestState.EMPTY);
+        assertThat(Manifest.read(LocalStorage.INSTANCE, dir).allFiles()).isEmpty();
         assertThat(Files.exists(dir.resolve(Manifest.TEMP))).isFalse();
+    }
+
+    /** A manifest written before column families existed (version 1) reads as one default family. */
+    @Test
+    void readsVersionOneAsTheDefaultFamily() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(Manifest.MAGIC);
+        byte[] b = new byte[8];
+        Bytes.putInt(b, 0, 1);
+        out.write(b, 0, 4);
+        Bytes.putLong(b, 0, 42);
+        out.write(b, 0, 8);
+        Bytes.putLong(b, 0, 777);
+        out.write(b, 0, 8);
+        Bytes.putInt(b, 0, 1);
+        out.write(b, 0, 4);
+        out.write(2);
+        for (long v : new long[]{7, 500, 10, 1, 20}) {
+            Bytes.putLong(b, 0, v);
+            out.write(b, 0, 8);
+        }
+        out.write(new byte[]{1, 'a', 1, 'z'});
+        byte[] body = out.toByteArray();
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(body);
+        byte[] file = Arrays.copyOf(body, body.length + 4);
+        Bytes.putInt(file, body.length, (int) crc.getValue());
+        Files.write(dir.resolve(Manifest.FILE), file);
+        ManifestState s = Manifest.read(LocalStorage.INSTANCE, dir);
+        assertThat(s.nextFileNumber()).isEqualTo(42);
+        assertThat(s.families()).hasSize(1);
+        assertThat(s.families().get(0).name()).isEqualTo(ManifestState.DEFAULT_FAMILY_NAME);
+        assertThat(s.families().get(0).flushedSeqno()).isEqualTo(777);
+        assertThat(s.allFiles()).singleElement().satisfies(m -> {
+            assertThat(m.level()).isEqualTo(2);
+            assertThat(m.fileNumber()).isEqualTo(7);
+        });
     }
 
     @Test
