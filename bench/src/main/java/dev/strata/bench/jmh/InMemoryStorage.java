@@ -1,0 +1,128 @@
+package dev.strata.bench.jmh;
+
+import dev.strata.engine.vfs.DirectoryLock;
+import dev.strata.engine.vfs.LockHeldException;
+import dev.strata.engine.vfs.Storage;
+import dev.strata.engine.vfs.StorageFile;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link Storage} held in the heap, so that the micro-benchmarks time the engine's own code
+ * (framing, checksums, block decoding) and not the file system. Used by
+ * {@link WalAppendBenchmark} and {@link BlockSeekBenchmark}; the engine's own in-memory storage
+ * lives in its test sources, which this module cannot see.
+ *
+ * <p>Nothing here is durable, so {@link StorageFile#force} and {@link #forceDirectory} do
+ * nothing. Paths are compared as given: callers use one directory path throughout.
+ */
+public final class InMemoryStorage implements Storage {
+    private final Map<Path, InMemoryFile> files = new ConcurrentHashMap<>();
+    private final Set<Path> directories = ConcurrentHashMap.newKeySet();
+    private final Set<Path> locks = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public StorageFile create(Path file) throws IOException {
+        InMemoryFile f = new InMemoryFile(file);
+        if (files.putIfAbsent(file, f) != null) {
+            throw new FileAlreadyExistsException(file.toString());
+        }
+        return f;
+    }
+
+    @Override
+    public StorageFile openWritable(Path file) throws IOException {
+        return existing(file);
+    }
+
+    @Override
+    public StorageFile openReadOnly(Path file) throws IOException {
+        return existing(file);
+    }
+
+    private InMemoryFile existing(Path file) throws NoSuchFileException {
+        InMemoryFile f = files.get(file);
+        if (f == null) {
+            throw new NoSuchFileException(file.toString());
+        }
+        return f;
+    }
+
+    @Override
+    public void rename(Path from, Path to) throws IOException {
+        InMemoryFile f = files.remove(from);
+        if (f == null) {
+            throw new NoSuchFileException(from.toString());
+        }
+        files.put(to, f);
+    }
+
+    @Override
+    public boolean delete(Path file) {
+        return files.remove(file) != null;
+    }
+
+    @Override
+    public boolean exists(Path path) {
+        return files.containsKey(path) || directories.contains(path);
+    }
+
+    @Override
+    public long size(Path file) throws IOException {
+        return existing(file).size();
+    }
+
+    @Override
+    public List<String> list(Path dir) {
+        List<String> names = new ArrayList<>();
+        for (Path p : files.keySet()) {
+            if (dir.equals(p.getParent())) {
+                names.add(p.getFileName().toString());
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+
+    @Override
+    public void createDirectories(Path dir) {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            directories.add(p);
+        }
+    }
+
+    @Override
+    public void forceDirectory(Path dir) {
+        // Memory has no directory entries to make durable.
+    }
+
+    @Override
+    public DirectoryLock lock(Path lockFile) throws IOException {
+        if (!locks.add(lockFile)) {
+            throw new LockHeldException(lockFile + " is locked by another open in this JVM");
+        }
+        return () -> locks.remove(lockFile);
+    }
+
+    /** Bytes held by all files: lets a benchmark check that it does not grow without bound. */
+    public long totalBytes() {
+        long n = 0;
+        for (InMemoryFile f : files.values()) {
+            n += f.size();
+        }
+        return n;
+    }
+
+    /** Number of files. */
+    public int fileCount() {
+        return files.size();
+    }
+}
