@@ -5,25 +5,35 @@ import dev.strata.engine.vfs.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * One file of an {@link InMemoryStorage}: a growable byte array. Every handle opened on a path
- * shares this object, as handles on one local file share its contents. Methods are synchronized
- * (uncontended in the single-threaded benchmarks) so that readers on other threads see whole
- * writes.
+ * One file of an {@link InMemoryStorage}, in fixed-size pages taken from (and, when the file
+ * shrinks or is deleted, given back to) the storage's page pool. Pages rather than one growing
+ * array, so that a write never copies what is already written and a benchmark that keeps
+ * rolling WAL segments allocates nothing once the pool holds a segment's worth: what it times
+ * is the engine's copy of the bytes, not the harness growing an array.
+ *
+ * <p>Every handle opened on a path shares this object, as handles on one local file share its
+ * contents. Methods are synchronized (uncontended in the single-threaded benchmarks) so that
+ * readers on other threads see whole writes. Invariant: every byte past {@link #size} in the
+ * pages held is zero, so extending the file reads as zeros.
  */
 final class InMemoryFile implements StorageFile {
-    /** Arrays are indexed by int; a benchmark never needs a larger file. */
-    private static final long MAX_SIZE = Integer.MAX_VALUE - 8;
+    static final int PAGE = 64 << 10;
+    /** Page indexes are ints; a benchmark never needs a larger file. */
+    private static final long MAX_SIZE = (long) Integer.MAX_VALUE * PAGE;
 
     private final Path path;
-    /** Invariant: every byte from {@link #size} to the end of the array is zero. */
-    private byte[] data = new byte[4096];
-    private int size;
+    private final InMemoryStorage.PagePool pool;
+    private final List<byte[]> pages = new ArrayList<>();
+    private long size;
 
-    InMemoryFile(Path path) {
+    InMemoryFile(Path path, InMemoryStorage.PagePool pool) {
         this.path = path;
+        this.pool = pool;
     }
 
     @Override
@@ -34,15 +44,21 @@ final class InMemoryFile implements StorageFile {
     @Override
     public synchronized void write(long position, byte[] src, int off, int len) throws IOException {
         long end = position + len;
-        if (position < 0 || end > MAX_SIZE) {
-            throw new IOException("write of " + len + " bytes at " + position + " is outside the 2 GiB an in-memory file holds: "
+        if (position < 0 || len < 0 || end > MAX_SIZE) {
+            throw new IOException("write of " + len + " bytes at " + position + " is outside what an in-memory file holds: "
                     + path);
         }
-        if (end > data.length) {
-            data = Arrays.copyOf(data, (int) Math.min(MAX_SIZE, Math.max(end, 2L * data.length)));
+        ensurePages(end);
+        long pos = position;
+        int from = off;
+        while (pos < end) {
+            int inPage = (int) (pos % PAGE);
+            int n = (int) Math.min(PAGE - inPage, end - pos);
+            System.arraycopy(src, from, pages.get((int) (pos / PAGE)), inPage, n);
+            pos += n;
+            from += n;
         }
-        System.arraycopy(src, off, data, (int) position, len);
-        size = Math.max(size, (int) end);
+        size = Math.max(size, end);
     }
 
     @Override
@@ -51,7 +67,14 @@ final class InMemoryFile implements StorageFile {
             return -1;
         }
         int n = (int) Math.min(dst.remaining(), size - position);
-        dst.put(data, (int) position, n);
+        long pos = position;
+        long end = position + n;
+        while (pos < end) {
+            int inPage = (int) (pos % PAGE);
+            int chunk = (int) Math.min(PAGE - inPage, end - pos);
+            dst.put(pages.get((int) (pos / PAGE)), inPage, chunk);
+            pos += chunk;
+        }
         return n;
     }
 
@@ -65,12 +88,35 @@ final class InMemoryFile implements StorageFile {
         if (newSize < 0 || newSize > MAX_SIZE) {
             throw new IOException("cannot truncate " + path + " to " + newSize + " bytes");
         }
-        if (newSize < size) {
-            Arrays.fill(data, (int) newSize, size, (byte) 0);
-        } else if (newSize > data.length) {
-            data = Arrays.copyOf(data, (int) newSize);
+        if (newSize >= size) {
+            ensurePages(newSize);
+        } else {
+            int keep = (int) ((newSize + PAGE - 1) / PAGE);
+            while (pages.size() > keep) {
+                pool.release(pages.remove(pages.size() - 1));
+            }
+            if (newSize % PAGE != 0) {
+                byte[] last = pages.get(keep - 1);
+                Arrays.fill(last, (int) (newSize % PAGE), PAGE, (byte) 0);
+            }
         }
-        size = (int) newSize;
+        size = newSize;
+    }
+
+    /** Gives every page back to the pool; called when the file is deleted. */
+    synchronized void releasePages() {
+        for (byte[] p : pages) {
+            pool.release(p);
+        }
+        pages.clear();
+        size = 0;
+    }
+
+    private void ensurePages(long end) {
+        long needed = (end + PAGE - 1) / PAGE;
+        while (pages.size() < needed) {
+            pages.add(pool.take());
+        }
     }
 
     @Override

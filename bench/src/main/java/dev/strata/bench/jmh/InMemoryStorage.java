@@ -10,6 +10,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,16 +23,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * lives in its test sources, which this module cannot see.
  *
  * <p>Nothing here is durable, so {@link StorageFile#force} and {@link #forceDirectory} do
- * nothing. Paths are compared as given: callers use one directory path throughout.
+ * nothing. Paths are compared as given: callers use one directory path throughout. A deleted
+ * file's pages go back to a pool that later files reuse, so a handle must not be used after its
+ * file is deleted (the engine never does).
  */
 public final class InMemoryStorage implements Storage {
     private final Map<Path, InMemoryFile> files = new ConcurrentHashMap<>();
     private final Set<Path> directories = ConcurrentHashMap.newKeySet();
     private final Set<Path> locks = ConcurrentHashMap.newKeySet();
+    private final PagePool pool = new PagePool();
 
     @Override
     public StorageFile create(Path file) throws IOException {
-        InMemoryFile f = new InMemoryFile(file);
+        InMemoryFile f = new InMemoryFile(file, pool);
         if (files.putIfAbsent(file, f) != null) {
             throw new FileAlreadyExistsException(file.toString());
         }
@@ -62,12 +66,20 @@ public final class InMemoryStorage implements Storage {
         if (f == null) {
             throw new NoSuchFileException(from.toString());
         }
-        files.put(to, f);
+        InMemoryFile replaced = files.put(to, f);
+        if (replaced != null) {
+            replaced.releasePages();
+        }
     }
 
     @Override
     public boolean delete(Path file) {
-        return files.remove(file) != null;
+        InMemoryFile f = files.remove(file);
+        if (f == null) {
+            return false;
+        }
+        f.releasePages();
+        return true;
     }
 
     @Override
@@ -124,5 +136,31 @@ public final class InMemoryStorage implements Storage {
     /** Number of files. */
     public int fileCount() {
         return files.size();
+    }
+
+    /** Pages allocated since this storage was created, in use or pooled. */
+    public long pagesAllocated() {
+        return pool.allocated;
+    }
+
+    /** Zeroed pages of deleted or shrunk files, handed to the next file that grows. */
+    static final class PagePool {
+        private final java.util.ArrayDeque<byte[]> free = new java.util.ArrayDeque<>();
+        private long allocated;
+
+        synchronized byte[] take() {
+            byte[] p = free.poll();
+            if (p == null) {
+                allocated++;
+                return new byte[InMemoryFile.PAGE];
+            }
+            return p;
+        }
+
+        /** Zeroes the page (files rely on unwritten bytes reading as zero) and pools it. */
+        synchronized void release(byte[] page) {
+            Arrays.fill(page, (byte) 0);
+            free.push(page);
+        }
     }
 }

@@ -196,6 +196,8 @@ class MicroBenchmarksTest {
         List<String> segments = b.storage().list(dir);
         assertEquals(1, segments.size(), segments.toString());
         assertTrue(b.storage().totalBytes() <= b.segmentBytes, "memory stays bounded by one segment");
+        assertTrue(b.storage().pagesAllocated() <= 4, "rolled segments reuse pages, allocated "
+                + b.storage().pagesAllocated());
         long expected;
         try (SegmentReader r = SegmentReader.open(b.storage(), dir.resolve(segments.get(0)), true)) {
             expected = r.header().firstSeqno();
