@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -94,14 +93,8 @@ public final class InMemoryStorage implements Storage {
 
     @Override
     public List<String> list(Path dir) {
-        List<String> names = new ArrayList<>();
-        for (Path p : files.keySet()) {
-            if (dir.equals(p.getParent())) {
-                names.add(p.getFileName().toString());
-            }
-        }
-        names.sort(null);
-        return names;
+        return files.keySet().stream().filter(p -> dir.equals(p.getParent()))
+                .map(p -> p.getFileName().toString()).sorted().toList();
     }
 
     @Override
