@@ -225,7 +225,7 @@ public final class BenchMain {
                         + Workload.ids(EnumSet.allOf(Workload.class)),
                 "  --runs N                 runs; each runs every engine in a fresh JVM (default 2)",
                 "  --cache-mb N             block/page cache for all engines (default 32)",
-                "  --cached-cache-mb N      cache for readrandom_cached, large enough for the data (default 512)",
+                "  --cached-cache-mb N      cache for the *_cached reads, large enough for the data (default 512)",
                 "  --memtable-mb N          memtable / write buffer (default 64, Strata's default)",
                 "  --seed N                 data and order seed (default " + DEFAULT_SEED + ")",
                 "  --out DIR                where results.json, results.csv, ratios.svg go (default bench-results)",

@@ -149,7 +149,7 @@ final class Report {
         }
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "size %s (%s keys, %s-byte keys, %s-byte values), %s runs, cache %s MiB "
-                        + "(readrandom_cached: %s MiB), engine order per run: %s%n",
+                        + "(*_cached: %s MiB), engine order per run: %s%n",
                 meta.get("size"), meta.get("keys"), Data.KEY_SIZE, Data.VALUE_SIZE, meta.get("runs"),
                 meta.get("cacheMb"), meta.get("cachedReadCacheMb"), meta.get("engineOrderPerRun")));
         b.append("ranges are min-max over runs; Strata/RocksDB is ops/s of the same run, min-max over runs\n\n");

@@ -9,6 +9,11 @@ import java.util.Set;
 /**
  * The workloads, in the order they run (each engine, each run, the same order). Names follow
  * db_bench where db_bench has the workload. See bench/README.md for what each one measures.
+ *
+ * <p>Every read workload runs twice: at the default cache size, and as a {@code *_cached} twin
+ * with a cache that holds the whole data set, warmed by a full scan before the timed part. The
+ * twin reads the same keys in the same order, so the two rows differ only in the cache: the
+ * first shows cache policy and block reads, the second the per-call cost of the engine alone.
  */
 public enum Workload {
     FILLSEQ("fillseq", "write all keys in key order, fresh database", true),
@@ -22,7 +27,11 @@ public enum Workload {
     READMISSING("readmissing", "random point reads of absent keys (between existing ones)", false),
     SEEKRANDOM("seekrandom", "seek to a random key and read the next 10 entries (latency per seek)", false),
     READSEQ("readseq", "iterate the whole database in key order (latency per entry)", false),
-    READRANDOM_CACHED("readrandom_cached", "random point reads, cache large enough for the whole data set, warmed", false),
+    READRANDOM_CACHED("readrandom_cached", "readrandom1 with the whole data set cached (warmed)", false),
+    READRANDOM2_CACHED("readrandom2_cached", "readrandom2 with the whole data set cached (warmed)", false),
+    READMISSING_CACHED("readmissing_cached", "readmissing with the whole data set cached (warmed)", false),
+    SEEKRANDOM_CACHED("seekrandom_cached", "seekrandom with the whole data set cached (warmed)", false),
+    READSEQ_CACHED("readseq_cached", "readseq with the whole data set cached (warmed)", false),
     OVERWRITE("overwrite", "rewrite every key in a new random order with new values", true),
     MIXED("mixed90_10", "90% random reads / 10% random overwrites, 1 thread", true),
     DELETERANDOM("deleterandom", "delete every key in random order", true);
@@ -35,6 +44,26 @@ public enum Workload {
         this.id = id;
         this.description = description;
         this.writes = writes;
+    }
+
+    /**
+     * The workload this one repeats with the whole data set cached, or this workload itself when
+     * it runs at the default cache size.
+     */
+    public Workload uncached() {
+        return switch (this) {
+            case READRANDOM_CACHED -> READRANDOM1;
+            case READRANDOM2_CACHED -> READRANDOM2;
+            case READMISSING_CACHED -> READMISSING;
+            case SEEKRANDOM_CACHED -> SEEKRANDOM;
+            case READSEQ_CACHED -> READSEQ;
+            default -> this;
+        };
+    }
+
+    /** Whether this workload runs with a cache that holds the whole data set, warmed. */
+    public boolean wholeSetCached() {
+        return uncached() != this;
     }
 
     public static Workload byId(String id) {
