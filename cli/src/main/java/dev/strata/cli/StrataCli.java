@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
  * {@link #run} runs one command line against given streams (the tests and the shell use it).
  */
 @Command(name = "strata", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
-        versionProvider = VersionInfo.class, sortOptions = false, usageHelpAutoWidth = true,
+        versionProvider = VersionInfo.class, sortOptions = false,
         description = "Reads, writes, inspects and verifies a Strata database.",
         subcommands = {GetCommand.class, PutCommand.class, RemoveCommand.class, ScanCommand.class, CountCommand.class,
                 StatsCommand.class, PropertiesCommand.class, FlushCommand.class, CompactCommand.class,

@@ -55,12 +55,10 @@ public final class VerifyCommand extends DbCommand {
         return ExitCode.OK;
     }
 
-    /** "1 table", "2 tables", "1 entry", "3 entries". */
+    /** "1 table", "2 tables"; "1 entry", "3 entries". */
     static String plural(long n, String noun) {
-        if (n == 1) {
-            return n + " " + noun;
-        }
-        return n + " " + (noun.endsWith("y") ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s");
+        String many = noun.endsWith("ry") ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s";
+        return n + " " + (n == 1 ? noun : many);
     }
 
     private static String describe(Path dir, Problem p) {
