@@ -1,0 +1,33 @@
+package dev.strata.cli.commands;
+
+import dev.strata.cli.CliException;
+import dev.strata.cli.DatabaseAccess;
+import dev.strata.cli.ExitCode;
+import dev.strata.cli.format.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code strata get KEY}: prints the value; exit code 3 when the key is absent. */
+@Command(name = "get", description = "Print the value of a key (exit code 3 if it is absent).")
+public final class GetCommand extends DbCommand {
+    @Parameters(index = "0", paramLabel = "KEY", description = "The key, in the --format encoding.")
+    String key;
+
+    @Override
+    public Integer call() {
+        byte[] k = arg(key, "key");
+        byte[] v;
+        try (DatabaseAccess.Lease l = read()) {
+            v = l.db().get(k);
+        }
+        if (v == null) {
+            throw new CliException(ExitCode.NOT_FOUND, "key not found: " + show(k));
+        }
+        if (json()) {
+            print(Json.obj().putBytes("key", k).putBytes("value", v));
+        } else {
+            out().println(show(v));
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.strata.cli;
+
+import dev.strata.engine.StrataDatabase;
+import dev.strata.engine.StrataOptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * End to end: the {@code strata} launcher script at the repository root runs the built
+ * {@code cli/target/strata.jar} as a separate process (run by failsafe after {@code package}).
+ * Exit codes, stdout and stderr are those of the real process; the lock test holds the database
+ * open in this JVM, so the tool meets a writer in another process.
+ */
+class LauncherIT {
+    @TempDir
+    Path tmp;
+
+    static Path launcher;
+
+    record Proc(int exitCode, String out, String err) {
+    }
+
+    @BeforeAll
+    static void findLauncher() {
+        launcher = Path.of(System.getProperty("strata.cli.launcher", "../strata"));
+        assertThat(launcher).as("the launcher script").isExecutable();
+        assertThat(Path.of(System.getProperty("strata.cli.jar", "target/strata.jar"))).as("the built jar").isRegularFile();
+    }
+
+    private Proc strata(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(launcher.toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("STRATA_JAR", System.getProperty("strata.cli.jar", "target/strata.jar"));
+        pb.environment().remove("STRATA_DB");
+        File out = tmp.resolve("out.txt").toFile();
+        File err = tmp.resolve("err.txt").toFile();
+        pb.redirectOutput(out).redirectError(err);
+        Process p = pb.start();
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("strata %s finished", String.join(" ", args)).isTrue();
+        return new Proc(p.exitValue(), Files.readString(out.toPath()), Files.readString(err.toPath()));
+    }
+
+    @Test
+    void theLauncherRunsTheToolAsAProcess() throws Exception {
+        String db = tmp.resolve("db").toString();
+
+        Proc version = strata("", "--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out()).startsWith("strata ");
+
+        Proc put = strata("", "--db", db, "--create-if-missing", "put", "apple", "red");
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        assertThat(put.out()).isEqualTo("OK, seqno 1\n");
+        assertThat(put.err()).isEmpty();
+
+        Proc get = strata("", "get", "apple", "--db", db);
+        assertThat(get.exitCode()).isZero();
+        assertThat(get.out()).isEqualTo("red\n");
+
+        Proc missing = strata("", "--db", db, "get", "pear");
+        assertThat(missing.exitCode()).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(missing.out()).isEmpty();
+        assertThat(missing.err()).isEqualTo("strata: key not found: pear\n");
+
+        Proc shell = strata("put pear green\nflush\nscan --json\n", "--db", db, "shell");
+        assertThat(shell.exitCode()).as(shell.err()).isZero();
+        assertThat(shell.out()).as("no prompts when piped").endsWith(
+                "{\"key\":\"YXBwbGU=\",\"value\":\"cmVk\"}\n{\"key\":\"cGVhcg==\",\"value\":\"Z3JlZW4=\"}\n");
+
+        Proc verify = strata("", "--db", db, "verify");
+        assertThat(verify.exitCode()).as(verify.out()).isZero();
+        assertThat(verify.err()).as("no progress when piped").isEmpty();
+
+        Proc usage = strata("", "--db", db, "scan", "--limit");
+        assertThat(usage.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(usage.out()).isEmpty();
+    }
+
+    @Test
+    void aWriterInAnotherProcessLocksOutWritesButNotReads() throws Exception {
+        Path db = tmp.resolve("db");
+        try (StrataDatabase writer = StrataDatabase.open(db, StrataOptions.defaults())) {
+            writer.put(Cli.b("k"), Cli.b("v"));
+            Proc put = strata("", "--db", db.toString(), "put", "k", "other");
+            assertThat(put.exitCode()).isEqualTo(ExitCode.LOCKED);
+            assertThat(put.out()).isEmpty();
+            assertThat(put.err()).contains("is locked by another process");
+
+            Proc get = strata("", "--db", db.toString(), "get", "k");
+            assertThat(get.exitCode()).isZero();
+            assertThat(get.out()).isEqualTo("v\n");
+        }
+    }
+
+    @Test
+    void verifyOfADamagedTableExitsWithFour() throws Exception {
+        Path db = Cli.fixture(tmp.resolve("db"));
+        Path table;
+        try (Stream<Path> s = Files.list(db.resolve("sst"))) {
+            table = s.sorted().findFirst().orElseThrow();
+        }
+        Cli.flip(table, 40);
+        Proc verify = strata("", "--db", db.toString(), "verify", "--json");
+        assertThat(verify.exitCode()).isEqualTo(ExitCode.CORRUPTION);
+        assertThat(verify.out()).contains("\"offset\":32").contains("block checksum mismatch");
+        assertThat(verify.err()).startsWith("strata: verify found 1 problem");
+    }
+
+    @Test
+    void withoutTheJarTheLauncherSaysHowToBuildIt() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--version");
+        pb.environment().put("STRATA_JAR", tmp.resolve("absent.jar").toString());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(ExitCode.INTERNAL);
+        assertThat(text).contains("not found; build it with: mvn -B -pl cli -am package -DskipTests");
+    }
+}
