@@ -30,7 +30,7 @@ class UsageTest {
     void versionNamesTheToolAndItsFormats() {
         Cli.Run r = Cli.run("--version");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).startsWith("strata " + VersionInfo.version() + "\nformats: WAL 1, table 1, manifest 1\nJava ");
+        assertThat(r.out()).startsWith("strata " + VersionInfo.version() + "\nformats: WAL 1, table 1, manifest 2\nJava ");
         assertThat(VersionInfo.version()).as("filled in by the build").matches("\\d+\\.\\d+\\.\\d+.*");
         assertThat(Cli.run("get", "--version").out()).isEqualTo(r.out());
     }

@@ -51,12 +51,12 @@ public final class PropertiesCommand extends DbCommand {
             }
             print(Json.obj().put("manifest", Json.obj().put("formatVersion", Manifest.VERSION)
                             .put("nextFileNumber", inv.manifest().nextFileNumber())
-                            .put("flushedSeqno", inv.manifest().flushedSeqno()))
+                            .put("flushedSeqno", inv.manifest().minFlushedSeqno()))
                     .put("tables", tables).put("walSegments", segments));
             return ExitCode.OK;
         }
         out().println("manifest: format " + Manifest.VERSION + ", next file number " + inv.manifest().nextFileNumber()
-                + ", flushed seqno " + inv.manifest().flushedSeqno() + ", " + VerifyCommand.plural(inv.tables().size(), "table"));
+                + ", flushed seqno " + inv.manifest().minFlushedSeqno() + ", " + VerifyCommand.plural(inv.tables().size(), "table"));
         if (!inv.tables().isEmpty()) {
             out().println();
             TextTable t = new TextTable(out(), "LEVEL", "TABLE", "BYTES", "ENTRIES", "DELETES", "RANGE-DELETES",

@@ -119,11 +119,11 @@ public final class DatabaseChecker {
                 throw new FilesChanged("a file disappeared and the manifest changed");
             }
         };
-        out.expectFiles((state == null ? tableNames.size() : state.files().size()) + segments.size() + 1);
+        out.expectFiles((state == null ? tableNames.size() : state.allFiles().size()) + segments.size() + 1);
         Set<String> named = new HashSet<>();
         if (state != null) {
             checkShape(state, manifestPath, out);
-            for (FileMeta m : state.files()) {
+            for (FileMeta m : state.allFiles()) {
                 Path p = DatabaseLayout.tablePath(dir, m.fileNumber());
                 named.add(p.getFileName().toString());
                 if (!storage.exists(p)) {
@@ -154,7 +154,7 @@ public final class DatabaseChecker {
                     + "manifest update (or one in progress); the next manifest update replaces it");
         }
         new WalChecker(storage, out, vanished).check(DatabaseLayout.walDir(dir), segments,
-                state == null ? -1 : state.flushedSeqno());
+                state == null ? -1 : state.minFlushedSeqno());
         return out.report(dir);
     }
 
@@ -215,38 +215,41 @@ public final class DatabaseChecker {
      */
     private static void checkShape(ManifestState s, Path manifest, Findings out) {
         Set<Long> numbers = new HashSet<>();
-        List<List<FileMeta>> levels = new ArrayList<>();
-        for (FileMeta m : s.files()) {
-            if (!numbers.add(m.fileNumber())) {
-                out.problem(manifest, Problem.WHOLE_FILE, "names table " + m.fileNumber() + " twice");
+        for (ManifestState.FamilyState fam : s.families()) {
+            List<List<FileMeta>> levels = new ArrayList<>();
+            for (FileMeta m : fam.files()) {
+                if (!numbers.add(m.fileNumber())) {
+                    out.problem(manifest, Problem.WHOLE_FILE, "names table " + m.fileNumber() + " twice");
+                }
+                if (m.fileNumber() >= s.nextFileNumber()) {
+                    out.problem(manifest, Problem.WHOLE_FILE, "names table " + m.fileNumber()
+                            + " but its next file number is " + s.nextFileNumber());
+                }
+                if (m.largestSeqno() > fam.flushedSeqno()) {
+                    out.problem(manifest, Problem.WHOLE_FILE, "table " + m.fileNumber() + " of column family '" + fam.name()
+                            + "' holds seqno " + m.largestSeqno() + ", after the family's flushed seqno " + fam.flushedSeqno());
+                }
+                if (m.level() < 0 || m.level() >= Version.MAX_LEVELS) {
+                    out.problem(manifest, Problem.WHOLE_FILE, "table " + m.fileNumber() + " on level " + m.level()
+                            + ", outside 0.." + (Version.MAX_LEVELS - 1));
+                    continue;
+                }
+                while (levels.size() <= m.level()) {
+                    levels.add(new ArrayList<>());
+                }
+                levels.get(m.level()).add(m);
             }
-            if (m.fileNumber() >= s.nextFileNumber()) {
-                out.problem(manifest, Problem.WHOLE_FILE, "names table " + m.fileNumber()
-                        + " but its next file number is " + s.nextFileNumber());
-            }
-            if (m.largestSeqno() > s.flushedSeqno()) {
-                out.problem(manifest, Problem.WHOLE_FILE, "table " + m.fileNumber() + " holds seqno " + m.largestSeqno()
-                        + ", after the flushed seqno " + s.flushedSeqno());
-            }
-            if (m.level() < 0 || m.level() >= Version.MAX_LEVELS) {
-                out.problem(manifest, Problem.WHOLE_FILE, "table " + m.fileNumber() + " on level " + m.level()
-                        + ", outside 0.." + (Version.MAX_LEVELS - 1));
-                continue;
-            }
-            while (levels.size() <= m.level()) {
-                levels.add(new ArrayList<>());
-            }
-            levels.get(m.level()).add(m);
-        }
-        for (int level = 1; level < levels.size(); level++) {
-            List<FileMeta> files = new ArrayList<>(levels.get(level));
-            files.sort(Comparator.comparing(FileMeta::smallestKey, Bytes.COMPARATOR));
-            for (int i = 1; i < files.size(); i++) {
-                FileMeta a = files.get(i - 1);
-                FileMeta b = files.get(i);
-                if (Bytes.compare(a.largestKey(), b.smallestKey()) >= 0) {
-                    out.problem(manifest, Problem.WHOLE_FILE, "tables " + a.fileNumber() + " and " + b.fileNumber()
-                            + " of level " + level + " overlap");
+            for (int level = 1; level < levels.size(); level++) {
+                List<FileMeta> files = new ArrayList<>(levels.get(level));
+                files.sort(Comparator.comparing(FileMeta::smallestKey, Bytes.COMPARATOR));
+                for (int i = 1; i < files.size(); i++) {
+                    FileMeta a = files.get(i - 1);
+                    FileMeta b = files.get(i);
+                    // Neighbours may share one boundary key (a range tombstone clipped at it).
+                    if (Bytes.compare(a.largestKey(), b.smallestKey()) > 0) {
+                        out.problem(manifest, Problem.WHOLE_FILE, "tables " + a.fileNumber() + " and " + b.fileNumber()
+                                + " of level " + level + " of column family '" + fam.name() + "' overlap");
+                    }
                 }
             }
         }
@@ -256,7 +259,7 @@ public final class DatabaseChecker {
         try {
             ManifestState now = Manifest.read(storage, dir);
             return seen == null || now.nextFileNumber() != seen.nextFileNumber()
-                    || now.flushedSeqno() != seen.flushedSeqno() || now.files().size() != seen.files().size();
+                    || now.minFlushedSeqno() != seen.minFlushedSeqno() || now.allFiles().size() != seen.allFiles().size();
         } catch (IOException | CorruptionException e) {
             return false; // cannot tell: report what was found
         }

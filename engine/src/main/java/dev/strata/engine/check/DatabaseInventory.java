@@ -78,7 +78,7 @@ public record DatabaseInventory(ManifestState manifest, List<Table> tables, List
     private static DatabaseInventory readOnce(Path dir, Storage storage) throws IOException {
         ManifestState state = Manifest.read(storage, dir);
         List<Table> tables = new ArrayList<>();
-        for (FileMeta m : state.files()) {
+        for (FileMeta m : state.allFiles()) {
             Path p = DatabaseLayout.tablePath(dir, m.fileNumber());
             if (!storage.exists(p)) {
                 throw new NoSuchFileException(p.toString());

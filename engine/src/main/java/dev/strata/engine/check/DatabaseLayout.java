@@ -1,6 +1,6 @@
 package dev.strata.engine.check;
 
-import dev.strata.engine.lsm.LsmTree;
+import dev.strata.engine.lsm.LsmStore;
 import dev.strata.engine.manifest.Manifest;
 import dev.strata.engine.vfs.Storage;
 import dev.strata.engine.wal.WalFormat;
@@ -30,7 +30,7 @@ public final class DatabaseLayout {
     }
 
     public static Path tableDir(Path dir) {
-        return dir.resolve(LsmTree.SST_DIR);
+        return dir.resolve(LsmStore.SST_DIR);
     }
 
     /** The file of table {@code fileNumber}: 20 decimal digits and {@code .sst}. */

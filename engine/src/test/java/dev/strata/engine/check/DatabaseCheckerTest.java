@@ -295,7 +295,7 @@ class DatabaseCheckerTest {
             assertThat(t.properties().entries()).isEqualTo(t.meta().entryCount());
             assertThat(Arrays.equals(t.properties().smallestKey(), t.meta().smallestKey())).isTrue();
         });
-        assertThat(inv.manifest().flushedSeqno()).isPositive();
+        assertThat(inv.manifest().minFlushedSeqno()).isPositive();
         assertThat(inv.segments()).isNotEmpty().allSatisfy(s -> {
             assertThat(s.header()).isNotNull();
             assertThat(s.header().segmentNumber()).isEqualTo(s.number());
