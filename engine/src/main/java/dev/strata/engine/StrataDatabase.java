@@ -60,7 +60,7 @@ import java.util.stream.Stream;
 public final class StrataDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StrataDatabase.class);
     static final String LOCK_FILE = "LOCK";
-    static final String WAL_DIR = "wal";
+    static final String WAL_DIR = dev.strata.engine.wal.WalFormat.DIRECTORY;
 
     private final Path dir;
     private final StrataOptions options;
@@ -262,6 +262,32 @@ public final class StrataDatabase implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- column families
+
+    // ---------------------------------------------------------------- checkpoints
+
+    /**
+     * Writes a checkpoint: an independent, openable copy of the whole database (every column
+     * family) at one commit, into {@code target}, which must not exist (its parents are
+     * created). The memtables are flushed first; tables and sealed WAL segments are hard-linked
+     * when the target is on the same file system (copied otherwise), the WAL tail is copied. Open
+     * the copy with {@link #open(Path)} like any database. Writers go on meanwhile; commits after
+     * the checkpoint's seqno are not in it.
+     */
+    public dev.strata.engine.backup.Checkpointer.Result createCheckpoint(Path target) {
+        if (target == null) {
+            throw new InvalidArgumentException("checkpoint target must not be null");
+        }
+        enter();
+        try {
+            checkWritable();
+            synchronized (familyAdminLock) {
+                store.flushAndWait(pipeline::switchMemtable);
+                return new dev.strata.engine.backup.Checkpointer(storage, dir, store, pipeline).create(target);
+            }
+        } finally {
+            exit();
+        }
+    }
 
     /** The family the database's own read and write methods use; it always exists. */
     public ColumnFamily defaultColumnFamily() {

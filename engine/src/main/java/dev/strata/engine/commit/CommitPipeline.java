@@ -447,6 +447,36 @@ public final class CommitPipeline {
         wal.close();
     }
 
+    /**
+     * Runs {@code action} on the WAL writer while holding the I/O turn (no write or force in
+     * progress), or returns null in NONE mode. For a checkpoint capturing where the WAL ends.
+     */
+    public <T> T withWal(java.util.function.Function<WalWriter, T> action) {
+        if (wal == null) {
+            return null;
+        }
+        ioLock.lock();
+        try {
+            while (ioBusy) {
+                ioDone.awaitUninterruptibly();
+            }
+            ioBusy = true;
+        } finally {
+            ioLock.unlock();
+        }
+        try {
+            return action.apply(wal);
+        } finally {
+            ioLock.lock();
+            try {
+                ioBusy = false;
+                ioDone.signalAll();
+            } finally {
+                ioLock.unlock();
+            }
+        }
+    }
+
     /** Deletes WAL segments whose records are all in tables (called after each flush). */
     public void deleteObsoleteSegments(long flushedSeqno) throws IOException {
         if (wal != null) {

@@ -411,6 +411,61 @@ public final class LsmStore {
         return max;
     }
 
+    /**
+     * The trees as they stand, with every family's version held until {@link PinnedState#release()}
+     * so none of its tables is deleted meanwhile: what a checkpoint copies. Each family's flushed
+     * seqno is at most the WAL's durable seqno (a manifest names none beyond it).
+     */
+    public PinnedState pin() {
+        synchronized (installLock) {
+            List<FamilyState> fams = new ArrayList<>();
+            List<Version> held = new ArrayList<>();
+            List<Path> tables = new ArrayList<>();
+            for (LsmTree t : families()) {
+                Version v = t.currentVersion();
+                if (!v.tryRef()) {
+                    throw new IllegalStateException("the current version of a live family is released");
+                }
+                held.add(v);
+                fams.add(new FamilyState(t.id(), t.name(), t.flushedSeqno(), v.files()));
+                for (FileMeta m : v.files()) {
+                    tables.add(sstDir.resolve(LsmTree.tableName(m.fileNumber())));
+                }
+            }
+            return new PinnedState(new ManifestState(nextFileNumber, nextFamilyId, fams), tables, held);
+        }
+    }
+
+    /** A manifest state whose tables are held on disk until released. */
+    public static final class PinnedState {
+        private final ManifestState state;
+        private final List<Path> tables;
+        private final List<Version> held;
+        private boolean released;
+
+        PinnedState(ManifestState state, List<Path> tables, List<Version> held) {
+            this.state = state;
+            this.tables = tables;
+            this.held = held;
+        }
+
+        public ManifestState state() {
+            return state;
+        }
+
+        /** The table files the state names, in the store's directory. */
+        public List<Path> tables() {
+            return tables;
+        }
+
+        public void release() {
+            if (!released) {
+                released = true;
+                held.forEach(Version::unref);
+            }
+        }
+    }
+
     /** The seqno up to which every family's data is in tables, as the manifest on disk says. */
     public long minFlushedSeqno() {
         return persistedMinFlushed;

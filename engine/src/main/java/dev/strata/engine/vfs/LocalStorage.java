@@ -67,6 +67,20 @@ public final class LocalStorage implements Storage {
     }
 
     @Override
+    public boolean linkOrCopy(Path from, Path to, long length, boolean immutable) throws IOException {
+        if (immutable && length == Files.size(from)) {
+            try {
+                Files.createLink(to, from);
+                return true;
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                // Another file system, or links not allowed here: copy instead.
+                Files.deleteIfExists(to);
+            }
+        }
+        return Storage.super.linkOrCopy(from, to, length, immutable);
+    }
+
+    @Override
     public boolean delete(Path file) throws IOException {
         return Files.deleteIfExists(file);
     }

@@ -57,6 +57,28 @@ public interface Storage {
     void forceDirectory(Path dir) throws IOException;
 
     /**
+     * Makes {@code to} (which must not exist) a copy of the first {@code length} bytes of
+     * {@code from}, forced: by a hard link where the file system allows it and the whole of an
+     * immutable file is wanted (then nothing is copied), otherwise by copying. Returns whether it
+     * linked. The directory entry is durable only after {@link #forceDirectory}. The default
+     * copies through this interface; {@link LocalStorage} links.
+     */
+    default boolean linkOrCopy(Path from, Path to, long length, boolean immutable) throws IOException {
+        byte[] buf = new byte[(int) Math.min(1 << 20, Math.max(1, length))];
+        try (StorageFile in = openReadOnly(from); StorageFile out = create(to)) {
+            long pos = 0;
+            while (pos < length) {
+                int n = (int) Math.min(buf.length, length - pos);
+                in.readFully(pos, java.nio.ByteBuffer.wrap(buf, 0, n));
+                out.write(pos, buf, 0, n);
+                pos += n;
+            }
+            out.force();
+        }
+        return false;
+    }
+
+    /**
      * Takes the exclusive write lock of a database directory, held until the returned handle is
      * closed. Throws {@link LockHeldException} if another process or another open in this JVM
      * holds it.

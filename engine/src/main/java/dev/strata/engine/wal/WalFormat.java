@@ -48,6 +48,8 @@ import java.util.zip.CRC32C;
  */
 public final class WalFormat {
     /** "STRATAWL" in ASCII: the first 8 bytes of every segment. */
+    /** The database's subdirectory holding the segments. */
+    public static final String DIRECTORY = "wal";
     public static final byte[] MAGIC = {'S', 'T', 'R', 'A', 'T', 'A', 'W', 'L'};
     /** The segment format version this engine writes and reads. */
     public static final int VERSION = 1;

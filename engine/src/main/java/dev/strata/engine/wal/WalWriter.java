@@ -157,6 +157,9 @@ public final class WalWriter implements AutoCloseable {
      * another thread than the writer's. Returns the number of segments deleted.
      */
     public int deleteSegmentsUpTo(long flushedSeqno) throws IOException {
+        if (pins.get() > 0) {
+            return 0; // a checkpoint or backup is copying segments
+        }
         int deleted = 0;
         long current = segmentNumber;
         java.util.Map.Entry<Long, Long> prev = null;
@@ -172,6 +175,34 @@ public final class WalWriter implements AutoCloseable {
             storage.forceDirectory(dir);
         }
         return deleted;
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger pins = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Keeps every segment on disk until {@link #unpin()} (a checkpoint copying them). */
+    public void pin() {
+        pins.incrementAndGet();
+    }
+
+    public void unpin() {
+        pins.decrementAndGet();
+    }
+
+    /**
+     * Where the WAL ends: the segment being written, its length in bytes (whole frames only:
+     * the caller holds the I/O turn, so no write is in progress), the last seqno written and
+     * every segment on disk (number to first seqno).
+     */
+    public record End(long segmentNumber, long length, long lastSeqno, java.util.NavigableMap<Long, Long> segments) {
+    }
+
+    /** The WAL's end now; the caller must hold the I/O turn. */
+    public End end() {
+        return new End(segmentNumber, writePos, nextSeqno - 1, new java.util.TreeMap<>(segments));
+    }
+
+    public Path directory() {
+        return dir;
     }
 
     /** Number of segments on disk. */
