@@ -97,6 +97,7 @@ final class DatabaseOpener {
         Path walDir = dir.resolve(WAL_DIR);
         DirectoryLock lock = null;
         try {
+            dev.strata.engine.backup.Backups.finishInterruptedRestore(dir, storage);
             storage.createDirectories(dir);
             try {
                 lock = storage.lock(dir.resolve(LOCK_FILE));

@@ -289,6 +289,32 @@ public final class StrataDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Backs the database up into {@code backupDir} (created if missing): incremental (a table a
+     * backup there already holds is not copied again), consistent at one commit across every
+     * column family, listed only once complete. List, verify, delete, purge and restore with
+     * {@link dev.strata.engine.backup.Backups}. Writers go on meanwhile.
+     */
+    public dev.strata.engine.backup.BackupResult backup(Path backupDir, dev.strata.engine.backup.BackupOptions options) {
+        if (backupDir == null || options == null) {
+            throw new InvalidArgumentException("backup directory and options must not be null");
+        }
+        enter();
+        try {
+            checkWritable();
+            synchronized (familyAdminLock) {
+                return new dev.strata.engine.backup.BackupWriter(storage, dir, store, pipeline).write(backupDir, options);
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /** {@link #backup(Path, dev.strata.engine.backup.BackupOptions)} with default options. */
+    public dev.strata.engine.backup.BackupResult backup(Path backupDir) {
+        return backup(backupDir, dev.strata.engine.backup.BackupOptions.defaults());
+    }
+
     /** The family the database's own read and write methods use; it always exists. */
     public ColumnFamily defaultColumnFamily() {
         return defaultFamily;

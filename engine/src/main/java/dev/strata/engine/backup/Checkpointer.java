@@ -53,7 +53,6 @@ public final class Checkpointer {
 
     /** Writes the checkpoint to {@code target}, which must not exist (its parents are created). */
     public Result create(Path target) {
-        String walDirName = WalFormat.DIRECTORY;
         Path abs = target.toAbsolutePath().normalize();
         if (storage.exists(abs)) {
             throw new InvalidArgumentException("checkpoint target " + abs + " exists");
@@ -63,18 +62,28 @@ public final class Checkpointer {
         }
         Path parent = abs.getParent();
         Path temp = parent.resolve("." + abs.getFileName() + ".checkpoint-tmp");
+        pipeline.pinWal();
+        try {
+            return createPinned(abs, parent, temp);
+        } finally {
+            pipeline.unpinWal();
+        }
+    }
+
+    private Result createPinned(Path abs, Path parent, Path temp) {
+        // Records the tables already hold then sit in a sealed segment the copy skips.
         pipeline.withWal(w -> {
-            w.pin();
+            w.rollIfNotEmpty();
             return null;
         });
         LsmStore.PinnedState pinned = store.pin();
         try {
             storage.createDirectories(parent);
             if (storage.exists(temp)) {
-                deleteTree(temp); // left by a checkpoint that crashed
+                BackupFiles.deleteTree(storage, temp); // left by a checkpoint that crashed
             }
             Path sst = temp.resolve(LsmStore.SST_DIR);
-            Path wal = temp.resolve(walDirName);
+            Path wal = temp.resolve(WalFormat.DIRECTORY);
             storage.createDirectories(sst);
             storage.createDirectories(wal);
             long linked = 0;
@@ -104,7 +113,7 @@ public final class Checkpointer {
                     if (number > end.segmentNumber()) {
                         break;
                     }
-                    Path from = dbDir.resolve(walDirName).resolve(WalFormat.fileName(number));
+                    Path from = dbDir.resolve(WalFormat.DIRECTORY).resolve(WalFormat.fileName(number));
                     boolean current = number == end.segmentNumber();
                     long length = current ? end.length() : storage.size(from);
                     if (storage.linkOrCopy(from, wal.resolve(from.getFileName()), length, !current)) {
@@ -128,27 +137,6 @@ public final class Checkpointer {
             throw new StrataIOException("checkpoint of " + dbDir + " into " + abs + " failed", e);
         } finally {
             pinned.release();
-            pipeline.withWal(w -> {
-                w.unpin();
-                return null;
-            });
         }
-    }
-
-    /** Removes what a crashed checkpoint left in its temporary directory (whose layout is known). */
-    private void deleteTree(Path dir) throws IOException {
-        for (String sub : new String[]{LsmStore.SST_DIR, WalFormat.DIRECTORY}) {
-            Path d = dir.resolve(sub);
-            if (storage.exists(d)) {
-                for (String name : storage.list(d)) {
-                    storage.delete(d.resolve(name));
-                }
-                storage.delete(d);
-            }
-        }
-        for (String name : storage.list(dir)) {
-            storage.delete(dir.resolve(name));
-        }
-        storage.delete(dir);
     }
 }

@@ -447,11 +447,31 @@ public final class CommitPipeline {
         wal.close();
     }
 
+    /** Keeps every WAL segment on disk until {@link #unpinWal()} (a checkpoint is copying them). */
+    public void pinWal() {
+        if (wal != null) {
+            wal.pin();
+        }
+    }
+
+    public void unpinWal() {
+        if (wal != null) {
+            wal.unpin();
+        }
+    }
+
+    /** Work on the WAL writer done while holding the I/O turn. */
+    @FunctionalInterface
+    public interface WalAction<T> {
+        T apply(WalWriter wal) throws IOException;
+    }
+
     /**
      * Runs {@code action} on the WAL writer while holding the I/O turn (no write or force in
-     * progress), or returns null in NONE mode. For a checkpoint capturing where the WAL ends.
+     * progress), or returns null in NONE mode: a checkpoint capturing where the WAL ends, or
+     * rolling it. A failure of the action is latched like a failed write.
      */
-    public <T> T withWal(java.util.function.Function<WalWriter, T> action) {
+    public <T> T withWal(WalAction<T> action) {
         if (wal == null) {
             return null;
         }
@@ -460,12 +480,19 @@ public final class CommitPipeline {
             while (ioBusy) {
                 ioDone.awaitUninterruptibly();
             }
+            Throwable f = failure;
+            if (f != null) {
+                throw backgroundError(f);
+            }
             ioBusy = true;
         } finally {
             ioLock.unlock();
         }
         try {
             return action.apply(wal);
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+            throw backgroundError(e);
         } finally {
             ioLock.lock();
             try {

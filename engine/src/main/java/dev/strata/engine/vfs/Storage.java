@@ -41,6 +41,22 @@ public interface Storage {
     /** Whether the file or directory exists. */
     boolean exists(Path path);
 
+    /**
+     * Whether {@code path} is a directory. The default asks {@link #list}, which fails for a
+     * plain file; {@link LocalStorage} asks the file system.
+     */
+    default boolean isDirectory(Path path) {
+        if (!exists(path)) {
+            return false;
+        }
+        try {
+            list(path);
+            return true;
+        } catch (IOException notADirectory) {
+            return false;
+        }
+    }
+
     /** The size of a file in bytes. */
     long size(Path file) throws IOException;
 

@@ -210,6 +210,17 @@ public final class WalWriter implements AutoCloseable {
         return segments.size();
     }
 
+    /**
+     * Seals the current segment and starts the next one, if the current one holds any record:
+     * after a flush, so the records the tables now hold sit in a sealed segment that can be
+     * deleted (and is not copied by a checkpoint). The caller holds the I/O turn.
+     */
+    public void rollIfNotEmpty() throws IOException {
+        if (writePos > WalFormat.HEADER_SIZE) {
+            roll(nextSeqno, preallocating);
+        }
+    }
+
     /** Seals the current segment and starts segment number + 1 at {@code firstSeqno}. */
     public void roll(long firstSeqno) throws IOException {
         roll(firstSeqno, true);
