@@ -172,8 +172,14 @@ final class DatabaseOpener {
                     pipeline.syncTo(seqno);
                 }
             }, () -> (long) pipeline.walSegmentCount() * options.walSegmentSize() > walCap, pipeline::switchMemtable);
+            dev.strata.engine.backup.WalArchiver archiver = null;
+            if (wal != null && options.walArchive() != null) {
+                archiver = dev.strata.engine.backup.WalArchiver.start(storage, walDir, options.walArchive(), wal);
+            }
             pipeline.deleteObsoleteSegments(tree.minFlushedSeqno());
-            return new StrataDatabase(dir, options, lock, tree, pipeline, handles);
+            StrataDatabase db = new StrataDatabase(dir, options, lock, tree, pipeline, handles);
+            db.archiver = archiver;
+            return db;
         } catch (IOException e) {
             closeQuietly(lock, e);
             throw new StrataIOException("cannot open " + dir, e);

@@ -70,6 +70,8 @@ public final class StrataDatabase implements AutoCloseable {
     private final CommitPipeline pipeline;
     private final Map<Integer, ColumnFamily> familyHandles = new ConcurrentHashMap<>();
     private final ColumnFamily defaultFamily;
+    /** Continuous WAL archiving, when {@link StrataOptions#walArchive} is set; else null. */
+    dev.strata.engine.backup.WalArchiver archiver;
     /** Serializes column-family creates and drops. */
     private final Object familyAdminLock = new Object();
     private final HandleRegistry handles;
@@ -638,6 +640,9 @@ public final class StrataDatabase implements AutoCloseable {
                     store.close(false, pipeline::lastSeqno);
                 } else if (!none) {
                     pipeline.close();
+                    if (archiver != null) {
+                        archiver.close(); // the close sealed the last segment: archive it
+                    }
                     // Sealing rolled to an empty successor: segments the tables cover can go now.
                     pipeline.deleteObsoleteSegments(store.minFlushedSeqno());
                 }

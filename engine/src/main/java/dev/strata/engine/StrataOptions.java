@@ -25,6 +25,7 @@ public final class StrataOptions {
     private LongSupplier clock = System::currentTimeMillis;
     private int asyncThreads = 2;
     private boolean readOnly;
+    private java.nio.file.Path walArchive;
     private long blockCacheSize = 64L << 20;
     private int blockSize = 4 << 10;
     private int bloomBitsPerKey = 10;
@@ -244,6 +245,20 @@ public final class StrataOptions {
 
     public Duration syncInterval() {
         return syncInterval;
+    }
+
+    /**
+     * Continuous WAL archiving into a backup directory (null, the default, for none): each
+     * sealed WAL segment is copied to {@code <backupDir>/archive/} before it may be deleted, so
+     * {@link dev.strata.engine.backup.Backups#restore} can replay to any commit after a backup.
+     */
+    public StrataOptions walArchive(java.nio.file.Path backupDir) {
+        this.walArchive = backupDir;
+        return this;
+    }
+
+    public java.nio.file.Path walArchive() {
+        return walArchive;
     }
 
     public long maxWalSize() {

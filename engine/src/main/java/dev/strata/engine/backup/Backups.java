@@ -159,7 +159,8 @@ public final class Backups {
 
     public static long delete(Path backupDir, long id, Storage storage) {
         try (DirectoryLock held = BackupWriter.lock(storage, backupDir)) {
-            return deleteLocked(storage, backupDir, id);
+            long reclaimed = deleteLocked(storage, backupDir, id);
+            return reclaimed + pruneArchive(storage, backupDir);
         } catch (IOException e) {
             throw new StrataIOException("cannot delete backup " + id + " in " + backupDir, e);
         }
@@ -185,6 +186,7 @@ public final class Backups {
             for (int i = 0; i < good.size() - keepCount; i++) {
                 reclaimed += deleteLocked(storage, backupDir, good.get(i).id());
             }
+            reclaimed += pruneArchive(storage, backupDir);
         } catch (IOException e) {
             throw new StrataIOException("cannot purge backups in " + backupDir, e);
         }
@@ -223,6 +225,46 @@ public final class Backups {
         return reclaimed;
     }
 
+    /**
+     * Deletes archived WAL segments no remaining backup can use: those wholly at or before the
+     * oldest good backup's seqno (a point-in-time restore starts from a backup and replays after
+     * it). Kept whole when a backup is damaged (its seqno is unknown). Returns bytes reclaimed.
+     */
+    private static long pruneArchive(Storage storage, Path backupDir) throws IOException {
+        Path archive = backupDir.resolve(WalArchiver.ARCHIVE);
+        if (!storage.exists(archive)) {
+            return 0;
+        }
+        long oldest = Long.MAX_VALUE;
+        for (BackupInfo b : list(backupDir, storage)) {
+            if (!b.isGood()) {
+                return 0;
+            }
+            oldest = Math.min(oldest, b.seqno());
+        }
+        java.util.TreeMap<Long, Long> firstSeqnos = new java.util.TreeMap<>();
+        for (String name : storage.list(archive)) {
+            long n = WalFormat.parseFileName(name);
+            if (n >= 0) {
+                try (dev.strata.engine.wal.SegmentReader r = dev.strata.engine.wal.SegmentReader.open(storage, archive.resolve(name), false)) {
+                    firstSeqnos.put(n, r.header() == null ? Long.MAX_VALUE : r.header().firstSeqno());
+                }
+            }
+        }
+        long reclaimed = 0;
+        for (var e : firstSeqnos.entrySet()) {
+            Long next = firstSeqnos.higherKey(e.getKey());
+            // With no backup left, nothing can be replayed onto: every segment but the newest goes.
+            if (next != null && (oldest == Long.MAX_VALUE || firstSeqnos.get(next) <= oldest + 1)) {
+                Path p = archive.resolve(WalFormat.fileName(e.getKey()));
+                reclaimed += storage.size(p);
+                storage.delete(p);
+            }
+        }
+        storage.forceDirectory(archive);
+        return reclaimed;
+    }
+
     private static long treeSize(Storage storage, Path dir) throws IOException {
         long n = 0;
         if (!storage.exists(dir)) {
@@ -243,28 +285,31 @@ public final class Backups {
      * restored.
      */
     public static long restore(Path backupDir, Path dbDir, long backupId) {
-        return restore(backupDir, dbDir, backupId, true, LocalStorage.INSTANCE);
+        return restore(backupDir, dbDir, RestoreOptions.backup(backupId), LocalStorage.INSTANCE).backupId();
     }
 
-    public static long restore(Path backupDir, Path dbDir, long backupId, boolean verifyChecksum, Storage storage) {
+    /** What a restore did: the backup it started from and the seqno it restored to. */
+    public record Restored(long backupId, long seqno) {
+    }
+
+    /**
+     * Restores as {@code options} say: a backup, or a point in time (the newest backup at or
+     * before it, then the archived WAL up to exactly that commit). A target the backups and the
+     * archive cannot reach fails with {@link InvalidArgumentException} naming what is missing,
+     * and leaves {@code dbDir} as it was.
+     */
+    public static Restored restore(Path backupDir, Path dbDir, RestoreOptions options) {
+        return restore(backupDir, dbDir, options, LocalStorage.INSTANCE);
+    }
+
+    public static Restored restore(Path backupDir, Path dbDir, RestoreOptions options, Storage storage) {
         Path root = backupDir.toAbsolutePath().normalize();
         Path target = dbDir.toAbsolutePath().normalize();
         if (target.startsWith(root) || root.startsWith(target)) {
             throw new InvalidArgumentException("cannot restore into " + target + ": it and the backup directory "
                     + root + " contain each other");
         }
-        long id = backupId;
-        if (id == 0) {
-            id = -1;
-            for (BackupInfo b : list(root, storage)) {
-                if (b.isGood()) {
-                    id = b.id();
-                }
-            }
-            if (id < 0) {
-                throw new InvalidArgumentException("no good backup in " + root + " to restore");
-            }
-        }
+        long id = chooseBackup(root, options, storage);
         Path staging = staging(target);
         Path aside = target.resolveSibling("." + target.getFileName() + ".replaced");
         try (DirectoryLock backupsHeld = BackupWriter.lock(storage, root)) {
@@ -276,26 +321,58 @@ public final class Backups {
             storage.createDirectories(staging.resolve(WalFormat.DIRECTORY));
             for (BackupMeta.FileEntry f : m.files()) {
                 Path from = root.resolve(f.path());
-                Path to = staging.resolve(restoredName(f.path(), id));
+                Path to = staging.resolve(restoredName(f.path()));
                 if (!storage.exists(from)) {
                     throw new CorruptionException(from, 0, "backup " + id + " names " + f.path() + ", which is missing");
                 }
                 int crc = BackupFiles.copy(storage, from, to, true, n -> { });
                 long size = storage.size(to);
-                if (size != f.size() || (verifyChecksum && crc != f.crc())) {
+                if (size != f.size() || (options.verifyChecksum && crc != f.crc())) {
                     throw new CorruptionException(from, 0, "backup " + id + ": " + f.path() + " does not match its metadata ("
                             + size + " bytes, CRC32C " + Integer.toHexString(crc) + ")");
                 }
+            }
+            long seqno = m.seqno();
+            if (options.pointInTime()) {
+                seqno = PointInTimeWal.assemble(storage, root.resolve(WalArchiver.ARCHIVE), staging.resolve(WalFormat.DIRECTORY),
+                        m.seqno(), options.toSeqno, options.toTimestamp);
             }
             storage.forceDirectory(staging.resolve(LsmStore.SST_DIR));
             storage.forceDirectory(staging.resolve(WalFormat.DIRECTORY));
             BackupFiles.writeAtomically(storage, staging.resolve(COMPLETE_MARKER), Long.toString(id).getBytes(StandardCharsets.UTF_8));
             swapIn(storage, staging, target, aside);
-            LOG.info("Restored backup {} (seqno {}) from {} into {}", id, m.seqno(), root, target);
-            return id;
+            LOG.info("Restored backup {} to seqno {} from {} into {}", id, seqno, root, target);
+            return new Restored(id, seqno);
         } catch (IOException e) {
             throw new StrataIOException("cannot restore backup " + id + " from " + root + " into " + target, e);
+        } catch (RuntimeException e) {
+            try {
+                BackupFiles.deleteTree(storage, staging);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
+    }
+
+    /** The backup a restore starts from: the one asked for, or the newest good one at or before the target. */
+    private static long chooseBackup(Path root, RestoreOptions options, Storage storage) {
+        if (options.backupId > 0 && !options.pointInTime()) {
+            return options.backupId;
+        }
+        long id = -1;
+        for (BackupInfo b : list(root, storage)) {
+            boolean before = (options.toSeqno < 0 || b.seqno() <= options.toSeqno)
+                    && (options.toTimestamp < 0 || b.timestamp() <= options.toTimestamp);
+            if (b.isGood() && before) {
+                id = b.id();
+            }
+        }
+        if (id < 0) {
+            throw new InvalidArgumentException("no good backup in " + root + (options.pointInTime()
+                    ? " at or before " + (options.toSeqno >= 0 ? "seqno " + options.toSeqno : "time " + options.toTimestamp) : ""));
+        }
+        return id;
     }
 
     private static Path staging(Path target) {
@@ -303,7 +380,7 @@ public final class Backups {
     }
 
     /** Where a backup file goes in the restored database. */
-    private static String restoredName(String path, long id) {
+    private static String restoredName(String path) {
         String[] parts = path.split("/");
         String name = parts[parts.length - 1];
         if (parts[0].equals(BackupLayout.SHARED)) {

@@ -164,7 +164,8 @@ public final class WalWriter implements AutoCloseable {
         long current = segmentNumber;
         java.util.Map.Entry<Long, Long> prev = null;
         for (java.util.Map.Entry<Long, Long> e : segments.entrySet()) {
-            if (prev != null && prev.getKey() != current && e.getValue() <= flushedSeqno + 1) {
+            if (prev != null && prev.getKey() != current && e.getValue() <= flushedSeqno + 1
+                    && prev.getKey() <= archivedThrough) {
                 storage.delete(dir.resolve(WalFormat.fileName(prev.getKey())));
                 segments.remove(prev.getKey());
                 deleted++;
@@ -230,7 +231,30 @@ public final class WalWriter implements AutoCloseable {
         seal();
         file.close();
         file = null;
+        long sealed = segmentNumber;
         startSegment(segmentNumber + 1, firstSeqno, preallocate);
+        java.util.function.LongConsumer listener = sealListener;
+        if (listener != null) {
+            listener.accept(sealed);
+        }
+    }
+
+    private volatile java.util.function.LongConsumer sealListener;
+    /** Segments above this number are not archived yet and must not be deleted. */
+    private volatile long archivedThrough = Long.MAX_VALUE;
+
+    /**
+     * Tells {@code listener} the number of each segment as it is sealed (the WAL archiver), and
+     * keeps segments numbered above {@code archivedThrough} until {@link #setArchivedThrough}
+     * says they are archived.
+     */
+    public void archiveWith(java.util.function.LongConsumer listener, long archivedThrough) {
+        this.archivedThrough = archivedThrough;
+        this.sealListener = listener;
+    }
+
+    public void setArchivedThrough(long segmentNumber) {
+        this.archivedThrough = segmentNumber;
     }
 
     /** Forces the segment and cuts off its preallocated tail. */
