@@ -93,24 +93,34 @@ public final class BackupWriter {
         long bytesCopied = 0;
         Path privateDir = root.resolve(BackupLayout.PRIVATE).resolve(Long.toString(id));
         storage.createDirectories(privateDir.resolve(WalFormat.DIRECTORY));
+        java.util.Set<String> sharedNames = new java.util.HashSet<>(storage.list(root.resolve(BackupLayout.SHARED)));
         for (String name : storage.list(cp.resolve(LsmStore.SST_DIR))) {
             Path table = cp.resolve(LsmStore.SST_DIR).resolve(name);
             long size = storage.size(table);
-            int crc = BackupFiles.crcOf(storage, table, progress);
-            String rel;
             if (options.shareTableFiles) {
-                rel = BackupLayout.SHARED + "/" + BackupLayout.sharedName(name, crc, size);
-                Path target = root.resolve(rel);
-                if (storage.exists(target) && storage.size(target) == size) {
-                    shared++;
-                    files.add(new BackupMeta.FileEntry(rel, size, crc));
-                    continue;
+                // Read the table for its CRC32C only if a shared table of that number and size
+                // exists: a new table is read once, by the copy that also computes its CRC32C.
+                String number = name.substring(0, name.indexOf('.'));
+                boolean candidate = sharedNames.stream().anyMatch(n -> n.startsWith(number + "_") && n.endsWith("_" + size + ".sst"));
+                if (candidate) {
+                    int crc = BackupFiles.crcOf(storage, table, progress);
+                    String rel = BackupLayout.SHARED + "/" + BackupLayout.sharedName(name, crc, size);
+                    if (sharedNames.contains(rel.substring(BackupLayout.SHARED.length() + 1))) {
+                        shared++;
+                        files.add(new BackupMeta.FileEntry(rel, size, crc));
+                        continue;
+                    }
                 }
+                Path incoming = root.resolve(BackupLayout.SHARED).resolve(name + ".incoming");
+                int crc = BackupFiles.copy(storage, table, incoming, options.sync, progress);
+                String rel = BackupLayout.SHARED + "/" + BackupLayout.sharedName(name, crc, size);
+                storage.rename(incoming, root.resolve(rel));
+                files.add(new BackupMeta.FileEntry(rel, size, crc));
             } else {
-                rel = BackupLayout.PRIVATE + "/" + id + "/" + name;
+                String rel = BackupLayout.PRIVATE + "/" + id + "/" + name;
+                int crc = BackupFiles.copy(storage, table, root.resolve(rel), options.sync, progress);
+                files.add(new BackupMeta.FileEntry(rel, size, crc));
             }
-            copyChecked(table, root.resolve(rel), crc, options.sync, progress);
-            files.add(new BackupMeta.FileEntry(rel, size, crc));
             copied++;
             bytesCopied += size;
         }
@@ -140,15 +150,5 @@ public final class BackupWriter {
         LOG.info("Backup {} of {} at seqno {} in {}: {} files copied ({} bytes), {} shared", id, dbDir, seqno, root,
                 copied, bytesCopied, shared);
         return new BackupResult(id, seqno, copied, shared, bytesCopied);
-    }
-
-    /** Copies a table and checks the copy read back the CRC32C computed before. */
-    private void copyChecked(Path from, Path to, int crc, boolean sync, BackupFiles.Progress progress) throws IOException {
-        int got = BackupFiles.copy(storage, from, to, sync, progress);
-        if (got != crc) {
-            storage.delete(to);
-            throw new IOException("table " + from + " changed while it was copied (CRC32C " + Integer.toHexString(crc)
-                    + " then " + Integer.toHexString(got) + ")");
-        }
     }
 }
