@@ -1,7 +1,5 @@
 package dev.strata.engine.backup;
 
-import java.util.function.LongConsumer;
-
 /**
  * How {@code StrataDatabase.backup} works, after rocksdb-js's backup options: flush the memtables
  * first (default true; otherwise the WAL tail carries them), attach application metadata, share
@@ -16,7 +14,7 @@ public final class BackupOptions {
     boolean shareTableFiles = true;
     boolean backupLogFiles = true;
     boolean sync = true;
-    LongConsumer progress = bytes -> { };
+    ProgressListener progress = ProgressListener.NONE;
 
     public static BackupOptions defaults() {
         return new BackupOptions();
@@ -56,9 +54,9 @@ public final class BackupOptions {
         return this;
     }
 
-    /** Called with the running total of bytes read and written. */
-    public BackupOptions progress(LongConsumer bytesDone) {
-        this.progress = bytesDone == null ? b -> { } : bytesDone;
+    /** Told the bytes copied (or read to check a shared table) out of the tables, manifest and WAL in all. */
+    public BackupOptions progress(ProgressListener listener) {
+        this.progress = listener == null ? ProgressListener.NONE : listener;
         return this;
     }
 }

@@ -45,6 +45,15 @@ public final class BackupWriter {
         this.pipeline = pipeline;
     }
 
+    private long treeBytes(Path dir) throws IOException {
+        long n = 0;
+        for (String name : storage.list(dir)) {
+            Path p = dir.resolve(name);
+            n += storage.isDirectory(p) ? treeBytes(p) : storage.size(p);
+        }
+        return n;
+    }
+
     public BackupResult write(Path backupDir, BackupOptions options) {
         Path root = backupDir.toAbsolutePath().normalize();
         Path db = dbDir.toAbsolutePath().normalize();
@@ -86,7 +95,8 @@ public final class BackupWriter {
         Path cp = tmp.resolve(id + "-checkpoint");
         Checkpointer.Result checkpoint = new Checkpointer(storage, dbDir, store, pipeline).create(cp);
         AtomicLong done = new AtomicLong();
-        BackupFiles.Progress progress = n -> options.progress.accept(done.addAndGet(n));
+        long total = treeBytes(cp);
+        BackupFiles.Progress progress = n -> options.progress.progress(done.addAndGet(n), total);
         List<BackupMeta.FileEntry> files = new ArrayList<>();
         int copied = 0;
         int shared = 0;

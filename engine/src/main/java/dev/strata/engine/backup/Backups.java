@@ -319,13 +319,15 @@ public final class Backups {
             BackupFiles.deleteTree(storage, staging);
             storage.createDirectories(staging.resolve(LsmStore.SST_DIR));
             storage.createDirectories(staging.resolve(WalFormat.DIRECTORY));
+            long total = m.totalBytes();
+            long[] done = new long[1];
             for (BackupMeta.FileEntry f : m.files()) {
                 Path from = root.resolve(f.path());
                 Path to = staging.resolve(restoredName(f.path()));
                 if (!storage.exists(from)) {
                     throw new CorruptionException(from, 0, "backup " + id + " names " + f.path() + ", which is missing");
                 }
-                int crc = BackupFiles.copy(storage, from, to, true, n -> { });
+                int crc = BackupFiles.copy(storage, from, to, true, n -> options.progress.progress(done[0] += n, total));
                 long size = storage.size(to);
                 if (size != f.size() || (options.verifyChecksum && crc != f.crc())) {
                     throw new CorruptionException(from, 0, "backup " + id + ": " + f.path() + " does not match its metadata ("

@@ -13,6 +13,7 @@ public final class RestoreOptions {
     long toSeqno = -1;
     long toTimestamp = -1;
     boolean verifyChecksum = true;
+    ProgressListener progress = ProgressListener.NONE;
 
     public static RestoreOptions latest() {
         return new RestoreOptions();
@@ -41,6 +42,12 @@ public final class RestoreOptions {
 
     public RestoreOptions verifyChecksum(boolean verify) {
         this.verifyChecksum = verify;
+        return this;
+    }
+
+    /** Told the bytes copied out of the backup's total. */
+    public RestoreOptions progress(ProgressListener listener) {
+        this.progress = listener == null ? ProgressListener.NONE : listener;
         return this;
     }
 

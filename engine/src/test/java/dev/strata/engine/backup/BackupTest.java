@@ -109,7 +109,14 @@ class BackupTest {
             for (int i = 0; i < 5000; i++) {
                 source.put(key(i), new byte[100]);
             }
-            first = source.backup(backups);
+            List<long[]> reports = new ArrayList<>();
+            first = source.backup(backups, BackupOptions.defaults().progress((done, total) -> reports.add(new long[]{done, total})));
+            assertThat(reports).isNotEmpty();
+            long[] lastReport = reports.get(reports.size() - 1);
+            assertThat(lastReport[0]).as("progress reaches its total").isEqualTo(lastReport[1]);
+            for (int i = 1; i < reports.size(); i++) {
+                assertThat(reports.get(i)[0]).isGreaterThanOrEqualTo(reports.get(i - 1)[0]);
+            }
             source.put(key(999_999), "new".getBytes());
             second = source.backup(backups);
         }
@@ -122,6 +129,11 @@ class BackupTest {
         assertThat(reclaimed).isPositive();
         assertThat(Backups.list(backups)).extracting(BackupInfo::id).containsExactly(second.id());
         Backups.verify(backups, second.id(), true);
+        long[] restoreProgress = new long[2];
+        Backups.restore(backups, dir.resolve("restored"), RestoreOptions.backup(second.id())
+                .progress((done, total) -> restoreProgress[0] = done - (restoreProgress[1] = total)));
+        assertThat(restoreProgress[1]).isPositive();
+        assertThat(restoreProgress[0]).as("restore progress reaches its total").isZero();
         assertThatThrownBy(() -> Backups.verify(backups, first.id(), true)).isInstanceOf(InvalidArgumentException.class);
         Backups.delete(backups, second.id());
         assertThat(Backups.list(backups)).isEmpty();
