@@ -110,10 +110,7 @@ class StrataStartupFailureAnalyzerTests {
 
     @Test
     void bootPrintsTheAnalysisWithTheOriginOfTheValue(CapturedOutput output) {
-        SpringApplicationBuilder app = new SpringApplicationBuilder(StrataOnly.class).web(WebApplicationType.NONE)
-                .logStartupInfo(false);
-        assertThatThrownBy(() -> app.run("--strata.path=" + dir, "--strata.block-size=64B"))
-                .isInstanceOf(Exception.class);
+        failToStartWith("--strata.block-size=64B");
         assertThat(output).contains("APPLICATION FAILED TO START")
                 .contains("Invalid value '64B' for configuration property 'strata.block-size' (originating from "
                         + "'\"strata.block-size\" from property source \"commandLineArgs\"')")
@@ -123,12 +120,16 @@ class StrataStartupFailureAnalyzerTests {
 
     @Test
     void aValueOfTheWrongTypeIsReportedByBootsBindingAnalysis(CapturedOutput output) {
-        SpringApplicationBuilder app = new SpringApplicationBuilder(StrataOnly.class).web(WebApplicationType.NONE)
-                .logStartupInfo(false);
-        assertThatThrownBy(() -> app.run("--strata.path=" + dir, "--strata.durability=fast"))
-                .isInstanceOf(Exception.class);
+        failToStartWith("--strata.durability=fast");
         assertThat(output).contains("APPLICATION FAILED TO START").contains("strata.durability")
                 .contains("fast");
+    }
+
+    /** Runs a real SpringApplication with the argument, which must fail to start (and report why). */
+    private void failToStartWith(String argument) {
+        SpringApplicationBuilder app = new SpringApplicationBuilder(StrataOnly.class).web(WebApplicationType.NONE)
+                .logStartupInfo(false);
+        assertThatThrownBy(() -> app.run("--strata.path=" + dir, argument)).isInstanceOf(Exception.class);
     }
 
     private ApplicationContextRunner runner() {

@@ -69,6 +69,16 @@ class StrataHealthContributorAutoConfigurationTests {
     }
 
     @Test
+    void upWhenOpenReadOnly() {
+        StrataDatabase.open(dir).close();
+        runner().withPropertyValues("strata.read-only=true").run(context -> {
+            Health health = context.getBean(StrataHealthIndicator.class).health();
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("state", "OPEN");
+        });
+    }
+
+    @Test
     void downOnceClosed() {
         runner().run(context -> {
             StrataDatabase db = context.getBean(StrataDatabase.class);
