@@ -1,5 +1,6 @@
 package dev.strata.autoconfigure;
 
+import dev.strata.engine.BackgroundErrorException;
 import dev.strata.engine.DatabaseLockedException;
 import dev.strata.engine.Durability;
 import dev.strata.engine.ReadOnlyException;
@@ -94,6 +95,23 @@ class StrataAutoConfigurationTests {
             db.put(bytes("k2"), bytes("v2"));
             assertThat(db.get(bytes("k2"))).isEqualTo(bytes("v2"));
         });
+    }
+
+    @Test
+    void aDatabaseThatRefusesWritesIsStillClosedAtShutdownAndLosesNothingAcknowledged() {
+        FailingForceStorage storage = new FailingForceStorage();
+        StrataDatabase[] opened = new StrataDatabase[1];
+        runner().withBean(StrataOptionsCustomizer.class, storage::customizer).run(context -> {
+            opened[0] = context.getBean(StrataDatabase.class);
+            opened[0].put(bytes("acknowledged"), bytes("v"));
+            storage.failForces();
+            assertThatThrownBy(() -> opened[0].put(bytes("refused"), bytes("v")))
+                    .isInstanceOf(BackgroundErrorException.class);
+        });
+        assertThat(opened[0].isClosed()).isTrue();
+        try (StrataDatabase reopened = StrataDatabase.open(dir)) {
+            assertThat(reopened.get(bytes("acknowledged"))).isEqualTo(bytes("v"));
+        }
     }
 
     @Test

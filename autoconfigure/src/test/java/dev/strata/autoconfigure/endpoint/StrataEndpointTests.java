@@ -23,13 +23,19 @@ class StrataEndpointTests {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The value at a path of nested maps, as the endpoint's JSON has them. */
     @SuppressWarnings("unchecked")
-    private static <T> T at(Map<String, Object> map, String... path) {
+    private static Object at(Map<String, Object> map, String... path) {
         Object o = map;
         for (String p : path) {
             o = ((Map<String, Object>) o).get(p);
         }
-        return (T) o;
+        return o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> levels(Map<String, Object> answer) {
+        return (List<Map<String, Object>>) at(answer, "stats", "levels");
     }
 
     /** The reason of the {@link InvalidEndpointRequestException} (Actuator's 400) the call throws. */
@@ -47,12 +53,12 @@ class StrataEndpointTests {
             StrataEndpoint endpoint = new StrataEndpoint(db, options);
             Map<String, Object> all = endpoint.strata();
             assertThat(all).containsOnlyKeys("stats", "properties");
-            assertThat(at(all, "stats", "latestSeqno").equals(1L)).isTrue();
-            assertThat(at(all, "stats", "state").equals("OPEN")).isTrue();
-            assertThat(at(all, "stats", "estimatedKeys").equals(1L)).isTrue();
-            assertThat((Object) at(all, "properties", "strata.memtable-size")).isEqualTo(8L << 20);
-            assertThat((Object) at(all, "properties", "strata.durability")).isEqualTo("SYNC");
-            assertThat((Object) at(all, "properties", "strata.path")).isEqualTo(dir.toString());
+            assertThat(at(all, "stats", "latestSeqno")).isEqualTo(1L);
+            assertThat(at(all, "stats", "state")).isEqualTo("OPEN");
+            assertThat(at(all, "stats", "estimatedKeys")).isEqualTo(1L);
+            assertThat(at(all, "properties", "strata.memtable-size")).isEqualTo(8L << 20);
+            assertThat(at(all, "properties", "strata.durability")).isEqualTo("SYNC");
+            assertThat(at(all, "properties", "strata.path")).isEqualTo(dir.toString());
             assertThat(endpoint.section("stats")).containsEntry("latestSeqno", 1L).containsKeys("wal", "levels",
                     "flushes", "compactions", "stalls", "blockCache", "handles");
             assertThat(endpoint.section("properties")).containsEntry("strata.memtable-size", 8L << 20);
@@ -74,17 +80,15 @@ class StrataEndpointTests {
             db.put(bytes("a"), bytes("1"));
             Map<String, Object> flushed = endpoint.run("flush");
             assertThat(flushed).containsEntry("operation", "flush").containsKey("millis");
-            assertThat(at(flushed, "stats", "flushes", "count").equals(1L)).isTrue();
-            List<Map<String, Object>> levels = at(flushed, "stats", "levels");
-            assertThat(levels.get(0)).containsEntry("level", 0).containsEntry("files", 1);
+            assertThat(at(flushed, "stats", "flushes", "count")).isEqualTo(1L);
+            assertThat(levels(flushed).get(0)).containsEntry("level", 0).containsEntry("files", 1);
 
             db.put(bytes("a"), bytes("2"));
             db.flush();
             Map<String, Object> compacted = endpoint.run("compact");
             assertThat(compacted).containsEntry("operation", "compact");
-            assertThat((long) at(compacted, "stats", "compactions", "count")).isPositive();
-            List<Map<String, Object>> after = at(compacted, "stats", "levels");
-            assertThat(after.get(0)).containsEntry("files", 0);
+            assertThat((Long) at(compacted, "stats", "compactions", "count")).isPositive();
+            assertThat(levels(compacted).get(0)).containsEntry("files", 0);
             assertThat(db.get(bytes("a"))).isEqualTo(bytes("2"));
         }
     }
