@@ -1,0 +1,18 @@
+package dev.strata.samples.inventory;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * A small inventory service on Strata: items with a stock quantity, and every change to the
+ * quantity kept as a numbered stock movement. The starter opens the database in {@code ./data}
+ * (see {@code application.properties}); nothing here configures it. Run from the repository root:
+ * {@code mvn -pl samples -am spring-boot:run}, then see the README's curl walkthrough.
+ */
+@SpringBootApplication
+public class InventoryApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(InventoryApplication.class, args);
+    }
+}
