@@ -27,6 +27,8 @@ public final class StrataOptionProperty {
             of("syncInterval", (p, o) -> o.syncInterval(p.getSyncInterval()), o -> String.valueOf(o.syncInterval())),
             of("walSegmentSize", (p, o) -> o.walSegmentSize(bytes("walSegmentSize", p.getWalSegmentSize())),
                     StrataOptions::walSegmentSize),
+            of("maxWalSize", (p, o) -> o.maxWalSize(bytes("maxWalSize", p.getMaxWalSize())), StrataOptions::maxWalSize),
+            of("walArchive", (p, o) -> o.walArchive(p.getWalArchive()), o -> String.valueOf(o.walArchive())),
             of("memtableSize", (p, o) -> o.memtableSize(bytes("memtableSize", p.getMemtableSize())),
                     StrataOptions::memtableSize),
             of("maxImmutableMemtables", (p, o) -> o.maxImmutableMemtables(p.getMaxImmutableMemtables()),

@@ -38,6 +38,18 @@ public class StrataProperties {
     /** Size at which a WAL segment file is sealed and a new one started (at least 64KB). */
     private DataSize walSegmentSize = DataSize.ofMegabytes(16);
 
+    /**
+     * When the WAL on disk grows past this (a column family's memtable still holds old commits),
+     * that family is flushed (at least wal-segment-size).
+     */
+    private DataSize maxWalSize = DataSize.ofMegabytes(512);
+
+    /**
+     * Continuous WAL archiving into this backup directory (each sealed WAL segment is copied
+     * there before it may be deleted), for point-in-time restore; unset for none.
+     */
+    private java.nio.file.Path walArchive;
+
     /** Memory of one memtable; a full memtable is flushed to a level-0 table (at least 4KB). */
     private DataSize memtableSize = DataSize.ofMegabytes(64);
 
@@ -135,6 +147,22 @@ public class StrataProperties {
 
     public void setSyncInterval(Duration syncInterval) {
         this.syncInterval = syncInterval;
+    }
+
+    public DataSize getMaxWalSize() {
+        return maxWalSize;
+    }
+
+    public void setMaxWalSize(DataSize maxWalSize) {
+        this.maxWalSize = maxWalSize;
+    }
+
+    public java.nio.file.Path getWalArchive() {
+        return walArchive;
+    }
+
+    public void setWalArchive(java.nio.file.Path walArchive) {
+        this.walArchive = walArchive;
     }
 
     public DataSize getWalSegmentSize() {
