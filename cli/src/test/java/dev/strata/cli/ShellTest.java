@@ -83,8 +83,8 @@ class ShellTest {
     void onATerminalTheShellGreetsAndPrompts() {
         Path db = Cli.fixture(tmp.resolve("db"));
         Cli.Run r = Cli.run(true, "get apple\n", "--db", db.toString(), "shell");
-        assertThat(Cli.masked(r.out(), db)).isEqualTo("strata shell on $DB. 'help' lists the commands, 'history' "
-                + "the lines so far, 'exit' leaves.\nstrata> red\nstrata> ");
+        assertThat(Cli.masked(r.out(), db)).isEqualTo("strata shell on $DB. 'help' lists the commands, 'use NAME' "
+                + "picks a column family, 'history' the lines so far, 'exit' leaves.\nstrata> red\nstrata> ");
     }
 
     @Test
