@@ -46,6 +46,15 @@ final class Cli {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** {@code --db DIR} followed by {@code args}: a command line on one database. */
+    static String[] withDb(Path db, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--db";
+        all[1] = db.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return all;
+    }
+
     /** {@code text} with the database directory written as {@code $DB}. */
     static String masked(String text, Path db) {
         return text.replace(db.toAbsolutePath().normalize().toString(), "$DB");

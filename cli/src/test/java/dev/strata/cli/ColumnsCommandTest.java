@@ -26,15 +26,7 @@ class ColumnsCommandTest {
     Path tmp;
 
     private static Cli.Run cli(Path db, String... args) {
-        return Cli.run(false, "", withDb(db, args));
-    }
-
-    private static String[] withDb(Path db, String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--db";
-        all[1] = db.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return all;
+        return Cli.run(Cli.withDb(db, args));
     }
 
     private static List<String> families(Path db) {
@@ -136,17 +128,17 @@ class ColumnsCommandTest {
         assertThat(piped.err()).isEqualTo("strata: columns drop users asks for confirmation and there is no terminal "
                 + "to answer it; add --yes to go ahead without asking\n");
 
-        Cli.Run declined = Cli.run(true, "n\n", withDb(db, "columns", "drop", "users"));
+        Cli.Run declined = Cli.run(true, "n\n", Cli.withDb(db, "columns", "drop", "users"));
         assertThat(declined.exitCode()).isEqualTo(ExitCode.DECLINED);
         assertThat(declined.out()).isEmpty();
         assertThat(declined.err()).as("what goes, then the answer's outcome").matches("Drop column family 'users' "
                 + "\\(id 1: 1 table, \\d+ B, about 6 keys\\)\\? Every key in it is deleted\\. \\[y/N] "
                 + "strata: columns drop users: not confirmed; nothing was changed\n");
-        Cli.Run endOfInput = Cli.run(true, "", withDb(db, "columns", "drop", "users"));
+        Cli.Run endOfInput = Cli.run(true, "", Cli.withDb(db, "columns", "drop", "users"));
         assertThat(endOfInput.exitCode()).as("no answer is no").isEqualTo(ExitCode.DECLINED);
         assertThat(families(db)).containsExactly("default", "users", "empty");
 
-        Cli.Run confirmed = Cli.run(true, " YES \n", withDb(db, "columns", "drop", "users"));
+        Cli.Run confirmed = Cli.run(true, " YES \n", Cli.withDb(db, "columns", "drop", "users"));
         assertThat(confirmed.exitCode()).isZero();
         assertThat(confirmed.out()).isEqualTo("OK, dropped column family 'users' (id 1), seqno 11\n");
         assertThat(families(db)).containsExactly("default", "empty");
@@ -156,7 +148,7 @@ class ColumnsCommandTest {
     void theDefaultFamilyCannotBeDropped() {
         Path db = Cli.familyFixture(tmp.resolve("db"));
         for (Cli.Run r : List.of(cli(db, "columns", "drop", "default", "--yes"),
-                Cli.run(true, "y\n", withDb(db, "columns", "drop", "default")))) {
+                Cli.run(true, "y\n", Cli.withDb(db, "columns", "drop", "default")))) {
             assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
             assertThat(r.err()).as("refused before asking").isEqualTo("strata: the default column family cannot be dropped\n");
         }

@@ -87,11 +87,7 @@ class VerifyCommandTest {
         Path db = Cli.fixture(tmp.resolve("db"));
         Cli.flip(db.resolve("MANIFEST"), 12);
         for (String[] args : new String[][]{{"get", "apple"}, {"properties"}, {"put", "k", "v"}, {"verify"}}) {
-            String[] all = new String[args.length + 2];
-            all[0] = "--db";
-            all[1] = db.toString();
-            System.arraycopy(args, 0, all, 2, args.length);
-            Cli.Run r = Cli.run(all);
+            Cli.Run r = Cli.run(Cli.withDb(db, args));
             assertThat(r.exitCode()).as("%s", (Object) args).isEqualTo(ExitCode.CORRUPTION);
             assertThat(r.err() + r.out()).as("%s", (Object) args).contains("MANIFEST");
         }

@@ -1,9 +1,6 @@
 package dev.strata.cli.commands.columns;
 
 import dev.strata.cli.DatabaseAccess;
-import dev.strata.cli.ExitCode;
-import dev.strata.cli.commands.DbCommand;
-import dev.strata.cli.format.Json;
 import dev.strata.engine.ColumnFamily;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -14,7 +11,7 @@ import picocli.CommandLine.Parameters;
  * error (exit 2).
  */
 @Command(name = "create", description = "Create a column family (one commit; prints its id and seqno).")
-public final class CreateColumnCommand extends DbCommand {
+public final class CreateColumnCommand extends FamilyChangeCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The family's name: 1 to 255 UTF-8 bytes.")
     String name;
 
@@ -27,12 +24,6 @@ public final class CreateColumnCommand extends DbCommand {
             // The lease holds the write lock and this command is its only writer: the newest seqno is the create's.
             seqno = l.db().latestSeqno();
         }
-        if (json()) {
-            print(Json.obj().put("id", cf.id()).put("name", cf.name()).put("seqno", seqno));
-        } else {
-            out().println("OK, created column family '" + cf.name() + "' (id " + cf.id() + "), seqno " + seqno);
-            out().flush();
-        }
-        return ExitCode.OK;
+        return printChange("created", cf, seqno);
     }
 }

@@ -5,10 +5,8 @@ import dev.strata.cli.Confirmation;
 import dev.strata.cli.DatabaseAccess;
 import dev.strata.cli.ExitCode;
 import dev.strata.cli.Progress;
-import dev.strata.cli.commands.DbCommand;
 import dev.strata.cli.commands.FamilyFigures;
 import dev.strata.cli.commands.VerifyCommand;
-import dev.strata.cli.format.Json;
 import dev.strata.engine.ColumnFamily;
 import dev.strata.engine.StrataDatabase;
 import picocli.CommandLine.Command;
@@ -23,7 +21,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "drop", description = "Drop a column family and every key in it (asks first on a terminal; "
         + "without one, needs --yes).")
-public final class DropColumnCommand extends DbCommand {
+public final class DropColumnCommand extends FamilyChangeCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The family to drop.")
     String name;
 
@@ -48,12 +46,6 @@ public final class DropColumnCommand extends DbCommand {
             // The lease holds the write lock and this command is its only writer: the newest seqno is the drop's.
             seqno = db.latestSeqno();
         }
-        if (json()) {
-            print(Json.obj().put("id", cf.id()).put("name", cf.name()).put("seqno", seqno));
-        } else {
-            out().println("OK, dropped column family '" + cf.name() + "' (id " + cf.id() + "), seqno " + seqno);
-            out().flush();
-        }
-        return ExitCode.OK;
+        return printChange("dropped", cf, seqno);
     }
 }
