@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.engine.ColumnFamilyNotFoundException;
 import dev.strata.engine.CorruptionException;
 import dev.strata.engine.DatabaseLockedException;
 import dev.strata.engine.InvalidArgumentException;
@@ -13,11 +14,19 @@ import picocli.CommandLine;
 public final class ExitCode {
     /** The command did what it was asked. */
     public static final int OK = 0;
-    /** An internal failure: an I/O error, a bug, a database that refuses writes after a failure. */
+    /**
+     * A failure: an I/O error, a bug, a database that refuses writes after a failure; or the
+     * operator answered no to a confirmation.
+     */
     public static final int INTERNAL = 1;
-    /** Bad usage: unknown command or option, malformed key, a write with --read-only. */
+    /** The operator answered no to a confirmation: a failure's code, since nothing was done. */
+    public static final int DECLINED = INTERNAL;
+    /**
+     * Bad usage: unknown command or option, malformed key, a write with --read-only, a command
+     * that needs confirmation run without a terminal and without --yes.
+     */
     public static final int USAGE = 2;
-    /** Not found: the key of a get, the database directory. */
+    /** Not found: the key of a get, the database directory, a column family. */
     public static final int NOT_FOUND = 3;
     /** A damaged file, or verify found damage. */
     public static final int CORRUPTION = 4;
@@ -35,6 +44,9 @@ public final class ExitCode {
         if (e instanceof CommandLine.ParameterException || e instanceof InvalidArgumentException
                 || e instanceof ReadOnlyException) {
             return USAGE;
+        }
+        if (e instanceof ColumnFamilyNotFoundException) {
+            return NOT_FOUND;
         }
         if (e instanceof CorruptionException) {
             return CORRUPTION;

@@ -10,6 +10,7 @@ import dev.strata.cli.commands.RemoveCommand;
 import dev.strata.cli.commands.ScanCommand;
 import dev.strata.cli.commands.StatsCommand;
 import dev.strata.cli.commands.VerifyCommand;
+import dev.strata.cli.commands.columns.ColumnsCommand;
 import dev.strata.cli.format.ByteFormat;
 import dev.strata.cli.shell.ShellCommand;
 import dev.strata.engine.StrataException;
@@ -35,15 +36,15 @@ import java.util.concurrent.Callable;
         versionProvider = VersionInfo.class, sortOptions = false,
         description = "Reads, writes, inspects and verifies a Strata database.",
         subcommands = {GetCommand.class, PutCommand.class, RemoveCommand.class, ScanCommand.class, CountCommand.class,
-                StatsCommand.class, PropertiesCommand.class, FlushCommand.class, CompactCommand.class,
+                ColumnsCommand.class, StatsCommand.class, PropertiesCommand.class, FlushCommand.class, CompactCommand.class,
                 VerifyCommand.class, ShellCommand.class, AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok",
-                "1:internal failure (I/O error, bug)",
+                "1:failure: internal (I/O error, bug), or a confirmation answered no",
                 "2:usage: bad command, option or argument; a write with --read-only",
-                "3:not found: the key of a get, the database directory",
+                "3:not found: the key of a get, a column family, the database directory",
                 "4:corruption: a damaged file, or verify found damage",
                 "5:locked: another process writes the database"},
         footer = {"", "Keys and values are written and shown in the --format encoding; JSON output uses base64.",

@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.engine.ColumnFamily;
 import dev.strata.engine.StrataDatabase;
 import dev.strata.engine.StrataOptions;
 
@@ -45,6 +46,15 @@ final class Cli {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** {@code --db DIR} followed by {@code args}: a command line on one database. */
+    static String[] withDb(Path db, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--db";
+        all[1] = db.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return all;
+    }
+
     /** {@code text} with the database directory written as {@code $DB}. */
     static String masked(String text, Path db) {
         return text.replace(db.toAbsolutePath().normalize().toString(), "$DB");
@@ -80,6 +90,29 @@ final class Cli {
             db.put(b("fig"), "violet – ripe".getBytes(StandardCharsets.UTF_8));
             db.remove(b("banana"));
             db.put(b("cherry"), b("red"));
+        }
+        return dir;
+    }
+
+    /**
+     * The fixture of the column-family cases: the default family holds apple and banana; "users"
+     * holds alice, bob and carol and its own apple, all flushed, then bob removed and dave added
+     * (only in the WAL); "empty" was created last and holds nothing. Seqnos: 1-2 default, 3 the
+     * create of users, 4-7 its puts, 8-9 its remove and put, 10 the create of empty.
+     */
+    static Path familyFixture(Path dir) {
+        try (StrataDatabase db = StrataDatabase.open(dir, StrataOptions.defaults())) {
+            db.put(b("apple"), b("red"));
+            db.put(b("banana"), b("yellow"));
+            ColumnFamily users = db.createColumnFamily("users");
+            users.put(b("alice"), b("admin"));
+            users.put(b("bob"), b("dev"));
+            users.put(b("carol"), b("ops"));
+            users.put(b("apple"), b("a user's apple"));
+            db.flush();
+            users.remove(b("bob"));
+            users.put(b("dave"), b("qa"));
+            db.createColumnFamily("empty");
         }
         return dir;
     }

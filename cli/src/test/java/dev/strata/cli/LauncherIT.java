@@ -94,6 +94,34 @@ class LauncherIT {
     }
 
     @Test
+    void columnFamiliesAsAProcessSeesThem() throws Exception {
+        String db = tmp.resolve("db").toString();
+
+        Proc create = strata("", "--db", db, "--create-if-missing", "columns", "create", "users");
+        assertThat(create.exitCode()).as(create.err()).isZero();
+        assertThat(create.out()).isEqualTo("OK, created column family 'users' (id 1), seqno 1\n");
+
+        Proc shell = strata("put -c users alice admin\nuse users\nget alice\ncolumns list --json\n", "--db", db, "shell");
+        assertThat(shell.exitCode()).as(shell.err()).isZero();
+        assertThat(shell.out()).isEqualTo("OK, seqno 2\nadmin\n{\"columnFamilies\":["
+                + "{\"id\":0,\"name\":\"default\",\"tables\":0,\"bytes\":0,\"estimatedCount\":0},"
+                + "{\"id\":1,\"name\":\"users\",\"tables\":0,\"bytes\":0,\"estimatedCount\":1}]}\n");
+
+        Proc missing = strata("", "--db", db, "get", "-c", "nope", "alice");
+        assertThat(missing.exitCode()).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(missing.out()).isEmpty();
+        assertThat(missing.err()).startsWith("strata: ERR_COLUMN_FAMILY_NOT_FOUND: no column family named 'nope'");
+
+        Proc piped = strata("y\n", "--db", db, "columns", "drop", "users");
+        assertThat(piped.exitCode()).as("stdin is not a terminal: a piped 'y' is no confirmation").isEqualTo(ExitCode.USAGE);
+        assertThat(piped.err()).contains("add --yes");
+
+        Proc drop = strata("", "--db", db, "columns", "drop", "users", "--yes", "--json");
+        assertThat(drop.exitCode()).as(drop.err()).isZero();
+        assertThat(drop.out()).isEqualTo("{\"id\":1,\"name\":\"users\",\"seqno\":3}\n");
+    }
+
+    @Test
     void aWriterInAnotherProcessLocksOutWritesButNotReads() throws Exception {
         Path db = tmp.resolve("db");
         try (StrataDatabase writer = StrataDatabase.open(db, StrataOptions.defaults())) {

@@ -18,25 +18,31 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The reading commands (get, scan, count, stats, properties) against the fixture database, each
+ * The reading commands (get, scan, count, columns list, stats, properties) against the fixture
+ * databases ({@link Cli#fixture}, and {@link Cli#familyFixture} for the column-family cases), each
  * case's stdout compared with its golden file, exit code and stderr asserted. Reading commands
- * open read-only, so the fixture is shared by every case and must come out unchanged.
+ * open read-only, so the fixtures are shared by every case and must come out unchanged.
  */
 class ReadCommandsGoldenTest {
     @TempDir
     static Path tmp;
     static Path db;
+    static Path families;
     static Map<Path, byte[]> files;
+    static Map<Path, byte[]> familyFiles;
 
     @BeforeAll
-    static void buildFixture() {
+    static void buildFixtures() {
         db = Cli.fixture(tmp.resolve("db"));
         files = Cli.contents(db);
+        families = Cli.familyFixture(tmp.resolve("families"));
+        familyFiles = Cli.contents(families);
     }
 
     @AfterAll
     static void readingChangedNoFile() {
         Cli.assertSameContents(files, Cli.contents(db));
+        Cli.assertSameContents(familyFiles, Cli.contents(families));
     }
 
     static Stream<Arguments> cases() {
@@ -73,14 +79,73 @@ class ReadCommandsGoldenTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void printsItsGoldenOutput(String name, int exitCode, List<String> args) {
-        List<String> all = new ArrayList<>(List.of("--db", db.toString()));
+        assertGoldenRun(db, name, exitCode, args);
+    }
+
+    static Stream<Arguments> familyCases() {
+        return Stream.of(
+                Arguments.of("columns/list", 0, List.of("columns", "list")),
+                Arguments.of("columns/list-json", 0, List.of("cf", "ls", "--json")),
+                Arguments.of("get/family", 0, List.of("get", "-c", "users", "alice")),
+                Arguments.of("get/family-json", 0, List.of("get", "apple", "--column-family", "users", "--json")),
+                Arguments.of("get/family-default", 0, List.of("get", "apple", "-c", "default")),
+                Arguments.of("scan/family", 0, List.of("scan", "-c", "users")),
+                Arguments.of("scan/family-json", 0, List.of("scan", "-c", "users", "--json", "--reverse")),
+                Arguments.of("scan/family-default", 0, List.of("scan")),
+                Arguments.of("scan/family-empty", 0, List.of("scan", "-c", "empty")),
+                Arguments.of("count/family", 0, List.of("count", "-c", "users", "--start", "b")),
+                Arguments.of("count/family-estimate-json", 0, List.of("count", "-c", "users", "--estimate", "--json")),
+                Arguments.of("stats/families", 0, List.of("stats")),
+                Arguments.of("stats/families-json", 0, List.of("stats", "--json")),
+                Arguments.of("stats/family", 0, List.of("stats", "-c", "users")),
+                Arguments.of("stats/family-json", 0, List.of("stats", "--column-family", "users", "--json")),
+                Arguments.of("properties/families", 0, List.of("properties")),
+                Arguments.of("properties/families-json", 0, List.of("properties", "--json")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("familyCases")
+    void columnFamilyCasePrintsItsGoldenOutput(String name, int exitCode, List<String> args) {
+        assertGoldenRun(families, name, exitCode, args);
+    }
+
+    private static void assertGoldenRun(Path dir, String name, int exitCode, List<String> args) {
+        List<String> all = new ArrayList<>(List.of("--db", dir.toString()));
         all.addAll(args);
 
         Cli.Run r = Cli.run(all.toArray(new String[0]));
 
         assertThat(r.err()).as("stderr of %s", name).isEmpty();
         assertThat(r.exitCode()).isEqualTo(exitCode);
-        Cli.assertGolden(name, Cli.masked(r.out(), db));
+        Cli.assertGolden(name, Cli.masked(r.out(), dir));
+    }
+
+    /** Every command that takes -c says which family is missing, on stderr only, with exit code 3. */
+    @Test
+    void aMissingColumnFamilyIsExitCodeThree() {
+        String missing = "strata: ERR_COLUMN_FAMILY_NOT_FOUND: no column family named 'nope' in " + families
+                + " ('strata columns list' lists them)\n";
+        for (List<String> args : List.of(List.of("get", "-c", "nope", "apple"), List.of("scan", "-c", "nope"),
+                List.of("count", "--column-family", "nope"), List.of("count", "-c", "nope", "--estimate"),
+                List.of("stats", "-c", "nope"), List.of("stats", "-c", "nope", "--json"),
+                List.of("get", "-c", "", "apple"))) {
+            List<String> all = new ArrayList<>(List.of("--db", families.toString()));
+            all.addAll(args);
+            Cli.Run r = Cli.run(all.toArray(new String[0]));
+            assertThat(r.exitCode()).as("%s", args).isEqualTo(ExitCode.NOT_FOUND);
+            assertThat(r.out()).as("%s", args).isEmpty();
+            assertThat(r.err()).as("%s", args).isEqualTo(args.contains("") ? missing.replace("'nope'", "''") : missing);
+        }
+    }
+
+    @Test
+    void aKeyMissingFromAFamilySaysWhichFamily() {
+        Cli.Run removed = Cli.run("--db", families.toString(), "get", "-c", "users", "bob");
+        assertThat(removed.exitCode()).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(removed.err()).isEqualTo("strata: key not found in column family 'users': bob\n");
+        Cli.Run otherFamily = Cli.run("--db", families.toString(), "get", "alice");
+        assertThat(otherFamily.exitCode()).as("alice is only in users").isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(otherFamily.err()).isEqualTo("strata: key not found: alice\n");
     }
 
     @Test

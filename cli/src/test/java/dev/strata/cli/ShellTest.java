@@ -56,6 +56,59 @@ class ShellTest {
     }
 
     @Test
+    void aScriptManagesColumnFamiliesAndUsePicksTheFamilyOfLaterLines() {
+        Path db = Cli.fixture(tmp.resolve("db"));
+        String script = String.join("\n",
+                "columns create users",
+                "put -c users alice admin",
+                "use users",
+                "put bob dev",
+                "get bob",
+                "get -c default bob",
+                "use",
+                "scan",
+                "count --estimate",
+                "columns list",
+                "use nope",
+                "use users extra",
+                "columns drop users",
+                "columns drop users --yes",
+                "get bob",
+                "use") + "\n";
+
+        Cli.Run r = Cli.run(false, script, "--db", db.toString(), "shell");
+
+        Cli.assertGolden("shell/families", Cli.masked(r.out(), db));
+        Cli.assertGolden("shell/families-stderr", Cli.masked(r.err(), db));
+        assertThat(r.exitCode()).isZero();
+        try (StrataDatabase d = StrataDatabase.open(db, StrataOptions.defaults().readOnly(true))) {
+            assertThat(d.columnFamilies()).containsExactly("default");
+            assertThat(d.get(Cli.b("bob"))).as("bob went to users, never to default").isNull();
+        }
+    }
+
+    @Test
+    void onATerminalThePromptShowsTheFamilyAndDropAsksOnTheNextLine() {
+        Path db = Cli.familyFixture(tmp.resolve("db"));
+        Cli.Run r = Cli.run(true, "get alice\ncolumns drop users\nyes\nget apple\n", "--db", db.toString(),
+                "shell", "-c", "users");
+        assertThat(r.exitCode()).isZero();
+        assertThat(Cli.masked(r.out(), db)).isEqualTo("strata shell on $DB. 'help' lists the commands, 'use NAME' "
+                + "picks a column family, 'history' the lines so far, 'exit' leaves.\n"
+                + "strata:users> admin\n"
+                + "strata:users> OK, dropped column family 'users' (id 1), seqno 11\n"
+                + "strata> red\n"
+                + "strata> ");
+        assertThat(r.err()).startsWith("Drop column family 'users' (id 1: 1 table, ")
+                .endsWith("Every key in it is deleted. [y/N] strata: column family 'users' is gone; lines use 'default' again\n");
+
+        Cli.Run missing = Cli.run(false, "get apple\n", "--db", db.toString(), "shell", "-c", "nope");
+        assertThat(missing.exitCode()).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(missing.out()).isEmpty();
+        assertThat(missing.err()).contains("no column family named 'nope'");
+    }
+
+    @Test
     void endOfInputEndsTheShellWithTheLastExitCode() {
         Path db = Cli.fixture(tmp.resolve("db"));
         Cli.Run ok = Cli.run(false, "get apple\n", "--db", db.toString(), "shell");
@@ -83,8 +136,8 @@ class ShellTest {
     void onATerminalTheShellGreetsAndPrompts() {
         Path db = Cli.fixture(tmp.resolve("db"));
         Cli.Run r = Cli.run(true, "get apple\n", "--db", db.toString(), "shell");
-        assertThat(Cli.masked(r.out(), db)).isEqualTo("strata shell on $DB. 'help' lists the commands, 'history' "
-                + "the lines so far, 'exit' leaves.\nstrata> red\nstrata> ");
+        assertThat(Cli.masked(r.out(), db)).isEqualTo("strata shell on $DB. 'help' lists the commands, 'use NAME' "
+                + "picks a column family, 'history' the lines so far, 'exit' leaves.\nstrata> red\nstrata> ");
     }
 
     @Test

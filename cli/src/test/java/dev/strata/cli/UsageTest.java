@@ -8,19 +8,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Help on every command, the version, completion scripts, and usage errors (exit code 2). */
 class UsageTest {
-    private static final List<String> COMMANDS = List.of("get", "put", "remove", "scan", "count", "stats", "properties",
-            "flush", "compact", "verify", "shell", "generate-completion");
+    private static final List<String> COMMANDS = List.of("get", "put", "remove", "scan", "count", "columns",
+            "columns list", "columns create", "columns drop", "stats", "properties", "flush", "compact", "verify",
+            "shell", "generate-completion");
 
     @Test
     void everyCommandHasHelp() {
         for (String c : COMMANDS) {
-            Cli.Run r = Cli.run(c, "--help");
+            List<String> words = new java.util.ArrayList<>(List.of(c.split(" ")));
+            words.add("--help");
+            Cli.Run r = Cli.run(words.toArray(new String[0]));
             assertThat(r.exitCode()).as(c).isZero();
             assertThat(r.err()).as(c).isEmpty();
             assertThat(r.out()).as(c).startsWith("Usage: strata " + c).contains("--help");
-            Cli.Run viaHelp = Cli.run("help", c);
-            assertThat(viaHelp.out()).as("help %s", c).isEqualTo(r.out());
+            if (!c.contains(" ")) {
+                Cli.Run viaHelp = Cli.run("help", c);
+                assertThat(viaHelp.out()).as("help %s", c).isEqualTo(r.out());
+            }
         }
+        for (String c : List.of("get", "put", "remove", "scan", "count", "compact", "stats", "shell")) {
+            assertThat(Cli.run(c, "--help").out()).as("%s takes a column family", c).contains("-c, --column-family=NAME");
+        }
+        assertThat(Cli.run("columns", "--help").out()).contains("list").contains("create").contains("drop");
+        assertThat(Cli.run("columns", "drop", "--help").out()).contains("-y, --yes");
         Cli.Run root = Cli.run("--help");
         assertThat(root.exitCode()).isZero();
         Cli.assertGolden("usage/root-help", root.out());
@@ -43,7 +53,8 @@ class UsageTest {
         for (String c : COMMANDS) {
             assertThat(r.out()).as(c).contains(c);
         }
-        assertThat(r.out()).contains("--start-exclusive").contains("--keys-only");
+        assertThat(r.out()).contains("--start-exclusive").contains("--keys-only").contains("--column-family")
+                .contains("columns").contains("create").contains("drop");
     }
 
     @Test

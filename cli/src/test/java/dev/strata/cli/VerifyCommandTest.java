@@ -58,16 +58,36 @@ class VerifyCommandTest {
         assertThat(scan.err()).startsWith("strata: ERR_CORRUPTION: block checksum mismatch in " + table + " at offset 32");
     }
 
+    /** The manifest says which family a table is in, so the damage line names it. */
+    @Test
+    void damageInAFamilysTableNamesTheFamily() throws IOException {
+        Path db = Cli.familyFixture(tmp.resolve("db"));
+        Path usersTable;
+        try (Stream<Path> s = Files.list(db.resolve("sst"))) {
+            usersTable = s.sorted().skip(1).findFirst().orElseThrow(); // the flush wrote default's table first
+        }
+        Cli.flip(usersTable, 40);
+
+        Cli.Run r = Cli.run("--db", db.toString(), "verify");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.CORRUPTION);
+        Cli.assertGolden("verify/flipped-family-table", r.out());
+        Cli.Run json = Cli.run("--db", db.toString(), "verify", "--json");
+        assertThat(json.exitCode()).isEqualTo(ExitCode.CORRUPTION);
+        Cli.assertGolden("verify/flipped-family-table-json", json.out());
+
+        Cli.Run otherFamily = Cli.run("--db", db.toString(), "scan");
+        assertThat(otherFamily.exitCode()).as("the default family's table is sound").isZero();
+        Cli.Run damagedFamily = Cli.run("--db", db.toString(), "scan", "-c", "users");
+        assertThat(damagedFamily.exitCode()).isEqualTo(ExitCode.CORRUPTION);
+        assertThat(damagedFamily.err()).startsWith("strata: ERR_CORRUPTION: block checksum mismatch in " + usersTable);
+    }
+
     @Test
     void aDamagedManifestFailsEveryOpenWithExitCodeFour() {
         Path db = Cli.fixture(tmp.resolve("db"));
         Cli.flip(db.resolve("MANIFEST"), 12);
         for (String[] args : new String[][]{{"get", "apple"}, {"properties"}, {"put", "k", "v"}, {"verify"}}) {
-            String[] all = new String[args.length + 2];
-            all[0] = "--db";
-            all[1] = db.toString();
-            System.arraycopy(args, 0, all, 2, args.length);
-            Cli.Run r = Cli.run(all);
+            Cli.Run r = Cli.run(Cli.withDb(db, args));
             assertThat(r.exitCode()).as("%s", (Object) args).isEqualTo(ExitCode.CORRUPTION);
             assertThat(r.err() + r.out()).as("%s", (Object) args).contains("MANIFEST");
         }

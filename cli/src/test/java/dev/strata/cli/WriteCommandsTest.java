@@ -20,11 +20,7 @@ class WriteCommandsTest {
     Path tmp;
 
     private static Cli.Run cli(Path db, String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--db";
-        all[1] = db.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return Cli.run(all);
+        return Cli.run(Cli.withDb(db, args));
     }
 
     private static byte[] read(Path db, String key) {

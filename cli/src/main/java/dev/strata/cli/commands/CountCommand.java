@@ -4,11 +4,12 @@ import dev.strata.cli.CliException;
 import dev.strata.cli.DatabaseAccess;
 import dev.strata.cli.ExitCode;
 import dev.strata.cli.format.Json;
+import dev.strata.engine.ColumnFamily;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code strata count}: the exact number of keys in a range, or the fast estimate of all. */
+/** {@code strata count [-c FAMILY]}: the exact number of keys in a range of a family, or the fast estimate of all. */
 @Command(name = "count", description = "Count the keys of a range (exact; --estimate for a fast upper bound of all).")
 public final class CountCommand extends DbCommand {
     @Mixin
@@ -18,15 +19,19 @@ public final class CountCommand extends DbCommand {
             + "versions and deletions not yet compacted; takes no range.")
     boolean estimate;
 
+    @Mixin
+    FamilyOption family;
+
     @Override
     public Integer call() {
         if (estimate && (range.start != null || range.end != null || range.prefix != null || range.limit != null)) {
-            throw new CliException(ExitCode.USAGE, "--estimate counts the whole database; it takes no range or limit");
+            throw new CliException(ExitCode.USAGE, "--estimate counts the whole column family; it takes no range or limit");
         }
-        var options = estimate ? null : range.toRange(root.format());
+        var options = estimate ? null : range.toRange(root().format());
         long n;
         try (DatabaseAccess.Lease l = read()) {
-            n = estimate ? l.db().estimatedCount() : l.db().count(options);
+            ColumnFamily cf = family(l.db(), family);
+            n = estimate ? cf.estimatedCount() : cf.count(options);
         }
         if (json()) {
             print(Json.obj().put(estimate ? "estimatedCount" : "count", n));

@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The tree's shape (tables and bytes per level) as stats, flush and compact print it. */
+/** A tree's shape (tables and bytes per level) as stats, flush and compact print it. */
 final class LevelTable {
     private LevelTable() {
     }
@@ -28,6 +28,17 @@ final class LevelTable {
         }
         t.row("total", String.valueOf(files), Progress.bytes(bytes));
         t.finish();
+    }
+
+    /** Tables per level in one cell, {@code L0:2 L1:5} (levels that hold tables only), or {@code -}. */
+    static String shape(LsmStats s) {
+        StringBuilder sb = new StringBuilder();
+        for (int level = 0; level < s.levelFiles().length; level++) {
+            if (s.levelFiles()[level] > 0) {
+                sb.append(sb.length() == 0 ? "" : " ").append('L').append(level).append(':').append(s.levelFiles()[level]);
+            }
+        }
+        return sb.length() == 0 ? "-" : sb.toString();
     }
 
     /** The same as JSON: a list of {level, tables, bytes} for levels that hold tables. */

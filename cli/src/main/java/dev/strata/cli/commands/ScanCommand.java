@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code strata scan}: the keys (and values) of a range at one consistent snapshot, as a table,
+ * {@code strata scan [-c FAMILY]}: the keys (and values) of a range at one consistent snapshot, as a table,
  * or as NDJSON with {@code --json}. Streams: memory does not grow with the range.
  */
 @Command(name = "scan", description = "List keys and values of a range, in key order (NDJSON with --json).")
@@ -22,11 +22,14 @@ public final class ScanCommand extends DbCommand {
     @Option(names = {"-k", "--keys-only"}, description = "Keys only; values are not read.")
     boolean keysOnly;
 
+    @Mixin
+    FamilyOption family;
+
     @Override
     public Integer call() {
-        var options = range.toRange(root.format()).keysOnly(keysOnly);
+        var options = range.toRange(root().format()).keysOnly(keysOnly);
         long n = 0;
-        try (DatabaseAccess.Lease l = read(); StrataIterator<KeyValue> it = l.db().iterator(options)) {
+        try (DatabaseAccess.Lease l = read(); StrataIterator<KeyValue> it = family(l.db(), family).iterator(options)) {
             TextTable table = json() ? null : keysOnly ? new TextTable(out(), "KEY") : new TextTable(out(), "KEY", "VALUE");
             while (it.hasNext()) {
                 KeyValue kv = it.next();

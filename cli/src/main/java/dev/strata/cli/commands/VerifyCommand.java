@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * {@code strata verify}: reads every file of the database ({@link DatabaseChecker}: the manifest,
- * every block of every table, every WAL record) and lists every damage with its file and offset.
+ * every block of every table, every WAL record) and lists every damage with its file and offset,
+ * and the column family of a damaged table when the manifest names it.
  * Exit code 4 when there is damage. Never opens the database, so it runs beside a writer.
  */
 @Command(name = "verify", description = "Read every file and check every checksum; list each damage with its "
@@ -24,7 +25,7 @@ public final class VerifyCommand extends DbCommand {
 
     @Override
     public Integer call() {
-        Path dir = session().access().existingDatabase(root);
+        Path dir = session().access().existingDatabase(root());
         CheckReport r;
         try (Progress p = new Progress(session())) {
             r = DatabaseChecker.check(dir, LocalStorage.INSTANCE,
@@ -55,22 +56,25 @@ public final class VerifyCommand extends DbCommand {
         return ExitCode.OK;
     }
 
-    /** "1 table", "2 tables"; "1 entry", "3 entries". */
-    static String plural(long n, String noun) {
-        String many = noun.endsWith("ry") ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s";
+    /** "1 table", "2 tables"; "1 entry", "3 entries"; "2 keys"; "2 column families". */
+    public static String plural(long n, String noun) {
+        boolean consonantY = noun.length() > 1 && noun.endsWith("y") && "aeiou".indexOf(noun.charAt(noun.length() - 2)) < 0;
+        String many = consonantY ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s";
         return n + " " + (n == 1 ? noun : many);
     }
 
+    /** {@code <file> [at offset N] [(column family 'F')]: <what>}, the file relative to the database. */
     private static String describe(Path dir, Problem p) {
         return dir.relativize(p.file()) + (p.offset() == Problem.WHOLE_FILE ? "" : " at offset " + p.offset())
-                + ": " + p.message();
+                + (p.columnFamily() == null ? "" : " (column family '" + p.columnFamily() + "')") + ": " + p.message();
     }
 
     private static List<Json.Obj> json(Path dir, List<Problem> problems) {
         List<Json.Obj> out = new ArrayList<>();
         for (Problem p : problems) {
             out.add(Json.obj().put("file", dir.relativize(p.file()).toString())
-                    .put("offset", p.offset() == Problem.WHOLE_FILE ? null : p.offset()).put("message", p.message()));
+                    .put("offset", p.offset() == Problem.WHOLE_FILE ? null : p.offset())
+                    .put("columnFamily", p.columnFamily()).put("message", p.message()));
         }
         return out;
     }

@@ -123,15 +123,18 @@ public final class DatabaseChecker {
         Set<String> named = new HashSet<>();
         if (state != null) {
             checkShape(state, manifestPath, out);
-            for (FileMeta m : state.allFiles()) {
-                Path p = DatabaseLayout.tablePath(dir, m.fileNumber());
-                named.add(p.getFileName().toString());
-                if (!storage.exists(p)) {
-                    vanished.run();
-                    out.problem(manifestPath, Problem.WHOLE_FILE, "names table " + p.getFileName() + ", which does not exist");
-                    continue;
+            for (ManifestState.FamilyState fam : state.families()) {
+                for (FileMeta m : fam.files()) {
+                    Path p = DatabaseLayout.tablePath(dir, m.fileNumber());
+                    named.add(p.getFileName().toString());
+                    if (!storage.exists(p)) {
+                        vanished.run();
+                        out.problem(manifestPath, Problem.WHOLE_FILE, "names table " + p.getFileName()
+                                + ", which does not exist", fam.name());
+                        continue;
+                    }
+                    checkTable(p, m, fam.name(), out, vanished);
                 }
-                checkTable(p, m, out, vanished);
             }
         }
         for (String name : tableNames) {
@@ -143,7 +146,7 @@ public final class DatabaseChecker {
             if (number < 0) {
                 out.note(p, Problem.WHOLE_FILE, "not a table file; Strata does not use it");
             } else if (state == null) {
-                checkTable(p, null, out, vanished); // no manifest to trust: check every table there is
+                checkTable(p, null, null, out, vanished); // no manifest to trust: check every table there is
             } else {
                 out.note(p, Problem.WHOLE_FILE, "table not named by the manifest (left by an interrupted flush or "
                         + "compaction, or one in progress); the next writable open deletes it");
@@ -158,7 +161,8 @@ public final class DatabaseChecker {
         return out.report(dir);
     }
 
-    private void checkTable(Path p, FileMeta meta, Findings out, Runnable vanished) {
+    /** {@code family}: the column family the manifest puts the table in, or null when not known. */
+    private void checkTable(Path p, FileMeta meta, String family, Findings out, Runnable vanished) {
         out.reading(p);
         TableVerifier.Result r;
         long size;
@@ -180,14 +184,14 @@ public final class DatabaseChecker {
         out.tables++;
         out.dataBlocks += r.dataBlocks();
         out.tableEntries += r.entries();
-        r.damage().forEach(out::problem);
+        r.damage().forEach(e -> out.problem(e, family));
         if (meta != null && r.ok()) {
-            compareWithManifest(p, size, meta, r.properties(), out);
+            compareWithManifest(p, size, meta, family, r.properties(), out);
         }
     }
 
     /** The manifest's record of a table must be what the table says of itself. */
-    private void compareWithManifest(Path p, long size, FileMeta m, TableProperties t, Findings out) {
+    private void compareWithManifest(Path p, long size, FileMeta m, String family, TableProperties t, Findings out) {
         List<String> wrong = new ArrayList<>();
         if (m.fileSize() != size) {
             wrong.add("size " + m.fileSize() + " but the file has " + size + " bytes");
@@ -204,7 +208,8 @@ public final class DatabaseChecker {
                     + " but the table holds " + Bytes.toDisplay(t.smallestKey()) + ".." + Bytes.toDisplay(t.largestKey()));
         }
         if (!wrong.isEmpty()) {
-            out.problem(p, Problem.WHOLE_FILE, "the manifest's record of this table disagrees with it: " + String.join("; ", wrong));
+            out.problem(p, Problem.WHOLE_FILE, "the manifest's record of this table disagrees with it: "
+                    + String.join("; ", wrong), family);
         }
     }
 

@@ -31,8 +31,8 @@ import java.util.List;
  */
 public record DatabaseInventory(ManifestState manifest, List<Table> tables, List<Segment> segments) {
 
-    /** A live table: the manifest's record of it and the properties it stores. */
-    public record Table(FileMeta meta, TableProperties properties) {
+    /** A live table: the column family the manifest puts it in, the manifest's record of it and the properties it stores. */
+    public record Table(String columnFamily, FileMeta meta, TableProperties properties) {
     }
 
     /**
@@ -78,24 +78,9 @@ public record DatabaseInventory(ManifestState manifest, List<Table> tables, List
     private static DatabaseInventory readOnce(Path dir, Storage storage) throws IOException {
         ManifestState state = Manifest.read(storage, dir);
         List<Table> tables = new ArrayList<>();
-        for (FileMeta m : state.allFiles()) {
-            Path p = DatabaseLayout.tablePath(dir, m.fileNumber());
-            if (!storage.exists(p)) {
-                throw new NoSuchFileException(p.toString());
-            }
-            TableReader r;
-            try {
-                r = TableReader.open(storage, p, m.fileNumber(), null);
-            } catch (StrataIOException e) {
-                if (e.getCause() instanceof NoSuchFileException gone) {
-                    throw gone;
-                }
-                throw e;
-            }
-            try {
-                tables.add(new Table(m, r.properties()));
-            } finally {
-                r.close();
+        for (ManifestState.FamilyState fam : state.families()) {
+            for (FileMeta m : fam.files()) {
+                tables.add(new Table(fam.name(), m, properties(dir, storage, m)));
             }
         }
         List<Segment> segments = new ArrayList<>();
@@ -108,5 +93,26 @@ public record DatabaseInventory(ManifestState manifest, List<Table> tables, List
             }
         }
         return new DatabaseInventory(state, List.copyOf(tables), List.copyOf(segments));
+    }
+
+    private static TableProperties properties(Path dir, Storage storage, FileMeta m) throws IOException {
+        Path p = DatabaseLayout.tablePath(dir, m.fileNumber());
+        if (!storage.exists(p)) {
+            throw new NoSuchFileException(p.toString());
+        }
+        TableReader r;
+        try {
+            r = TableReader.open(storage, p, m.fileNumber(), null);
+        } catch (StrataIOException e) {
+            if (e.getCause() instanceof NoSuchFileException gone) {
+                throw gone;
+            }
+            throw e;
+        }
+        try {
+            return r.properties();
+        } finally {
+            r.close();
+        }
     }
 }

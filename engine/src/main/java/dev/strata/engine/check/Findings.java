@@ -42,8 +42,17 @@ final class Findings {
         problems.add(new Problem(file, offset, message));
     }
 
+    /** {@code family}: the column family of the damaged table, or null. */
+    void problem(Path file, long offset, String message, String family) {
+        problems.add(new Problem(file, offset, message, family));
+    }
+
     void problem(CorruptionException e) {
-        problems.add(new Problem(e.file(), e.offset(), what(e)));
+        problem(e, null);
+    }
+
+    void problem(CorruptionException e, String family) {
+        problems.add(new Problem(e.file(), e.offset(), what(e), family));
     }
 
     void note(Path file, long offset, String message) {

@@ -147,9 +147,50 @@ class DatabaseCheckerTest {
         assertThat(p.file()).isEqualTo(table);
         assertThat(p.offset()).isEqualTo(32);
         assertThat(p.message()).isEqualTo("block checksum mismatch");
-        assertThat(p.toString()).isEqualTo(table + " at offset 32: block checksum mismatch");
+        assertThat(p.columnFamily()).as("the manifest puts the table in the default family").isEqualTo("default");
+        assertThat(p.toString()).isEqualTo(table + " at offset 32 (column family 'default'): block checksum mismatch");
         assertThat(r.tables()).isEqualTo(clean.tables());
         assertThat(r.dataBlocks()).isEqualTo(clean.dataBlocks() - 1);
+    }
+
+    /**
+     * Tables of two families: damage in one is reported with that family's name, a table the
+     * manifest does not name has none, and a missing table is the manifest's problem, still
+     * naming the family that lost it.
+     */
+    @Test
+    void damageInATableNamesItsColumnFamily() throws IOException {
+        Path dir = tmp.resolve("db");
+        try (StrataDatabase db = StrataDatabase.open(dir, small())) {
+            db.put("a".getBytes(), "1".getBytes());
+            db.getOrCreateColumnFamily("users").put("u".getBytes(), "2".getBytes());
+            db.flush();
+        }
+        DatabaseInventory inv = DatabaseInventory.read(dir, LocalStorage.INSTANCE);
+        assertThat(inv.tables()).extracting(DatabaseInventory.Table::columnFamily).containsExactly("default", "users");
+        Path users = DatabaseLayout.tablePath(dir, inv.tables().get(1).meta().fileNumber());
+        TestFiles.flip(users, 40);
+
+        CheckReport r = DatabaseChecker.check(dir);
+
+        assertThat(r.problems()).hasSize(1);
+        assertThat(r.problems().get(0).file()).isEqualTo(users);
+        assertThat(r.problems().get(0).columnFamily()).isEqualTo("users");
+        assertThat(r.problems().get(0).toString()).contains("(column family 'users')");
+
+        TestFiles.flip(users, 40);
+        Files.delete(users);
+        Path orphan = DatabaseLayout.tablePath(dir, 999_999);
+        Files.write(orphan, new byte[]{1, 2, 3});
+        CheckReport missing = DatabaseChecker.check(dir);
+        assertThat(missing.problems()).singleElement().satisfies(p -> {
+            assertThat(p.file()).isEqualTo(dir.resolve(Manifest.FILE));
+            assertThat(p.columnFamily()).isEqualTo("users");
+        });
+        assertThat(missing.notes()).singleElement().satisfies(n -> {
+            assertThat(n.file()).isEqualTo(orphan);
+            assertThat(n.columnFamily()).as("the manifest does not name it").isNull();
+        });
     }
 
     @Test
