@@ -347,16 +347,23 @@ public final class CommitPipeline {
         } finally {
             appendLock.unlock();
         }
+        // Visibility is published before the seqno a waiter checks (written, or durable in SYNC):
+        // a committer that returns must be able to read its own write at once.
         if (n > 0) {
             wal.writeFrames(out, 0, n, first, durableSeqno);
+            if (mode != Durability.SYNC) {
+                visibleSeqno = last;
+            }
             writtenSeqno = last;
         }
         if (durable && durableSeqno < writtenSeqno) {
             long target = writtenSeqno;
             wal.force();
+            if (mode == Durability.SYNC) {
+                visibleSeqno = target;
+            }
             durableSeqno = target;
         }
-        visibleSeqno = mode == Durability.SYNC ? durableSeqno : writtenSeqno;
         spare = out.length > BUFFER_LIMIT ? new byte[INITIAL_BUFFER] : out;
     }
 
