@@ -20,8 +20,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
@@ -78,7 +80,7 @@ public final class Transaction implements AutoCloseable {
     /** Keys whose change after their bound (a seqno) fails the commit: reads (optimistic), writes, locked keys. */
     private final Map<CfKey, Long> tracked = new HashMap<>(4);
     private List<RemovedRange> removedRanges;
-    private List<CfKey> locked;
+    private Set<CfKey> locked;
     private List<TransactionIterator> iterators;
 
     Transaction(TransactionManager manager, EngineAccess access, long id, TransactionOptions options, int attempt) {
@@ -154,15 +156,17 @@ public final class Transaction implements AutoCloseable {
 
     byte[] get(int cf, byte[] key, boolean forUpdate) {
         checkKey(key, "key");
+        checkActive();
+        CfKey locking = pessimistic && forUpdate ? lock(new CfKey(cf, key.clone())) : null;
         access.enter().run();
         try {
             checkActive();
+            if (locking != null) {
+                checkUnchanged(locking);
+            }
             Object own = overlay.lookup(cf, key, now());
             if (own != null) {
                 return own == WriteOverlay.REMOVED ? null : ((byte[]) own).clone();
-            }
-            if (pessimistic && forUpdate) {
-                lockAndCheck(new CfKey(cf, key.clone()));
             }
             ensureSnapshot();
             LsmTree tree = access.trees().apply(cf);
@@ -256,14 +260,18 @@ public final class Transaction implements AutoCloseable {
     /** A put ({@code value} not null, {@code expiresAt} 0 for never) or a remove (value null). */
     void write(int cf, byte[] key, byte[] value, long expiresAt) {
         checkKey(key, "key");
+        checkActive();
+        checkWritable();
+        checkSize(CommitRecord.opSize(cf, key.length, value == null ? -1 : value.length, expiresAt != 0));
+        CfKey k = new CfKey(cf, key.clone());
+        if (pessimistic) {
+            lock(k);
+        }
         access.enter().run();
         try {
             checkActive();
-            checkWritable();
-            checkSize(CommitRecord.opSize(cf, key.length, value == null ? -1 : value.length, expiresAt != 0));
-            CfKey k = new CfKey(cf, key.clone());
             if (pessimistic) {
-                lockAndCheck(k);
+                checkUnchanged(k);
             } else {
                 track(k, snapshot != null ? snapshot.seqno() : access.pipeline().visibleSeqno());
             }
@@ -414,10 +422,14 @@ public final class Transaction implements AutoCloseable {
 
     // ------------------------------------------------------------------ helpers
 
-    /** Pessimistic: takes the key's lock (once per transaction) and checks it is unchanged since the snapshot. */
-    private void lockAndCheck(CfKey k) {
-        if (tracked.containsKey(k)) {
-            return; // locked and checked before
+    /**
+     * Pessimistic: takes the key's lock (once per transaction), waiting up to the lock timeout.
+     * Called outside the database's enter/exit: a close does not wait for lock waits, it fails
+     * them (the lock table closes).
+     */
+    private CfKey lock(CfKey k) {
+        if (locked != null && locked.contains(k)) {
+            return k; // locked before: the lock is not reentrant, and need not be
         }
         boolean got;
         try {
@@ -432,15 +444,23 @@ public final class Transaction implements AutoCloseable {
                     + " ms for the lock on " + k + " (held by another transaction)");
         }
         if (locked == null) {
-            locked = new ArrayList<>(4);
+            locked = new HashSet<>(4);
         }
         locked.add(k);
+        return k;
+    }
+
+    /** Pessimistic, once per locked key: fails at once if it changed after the snapshot. */
+    private void checkUnchanged(CfKey k) {
+        if (tracked.containsKey(k)) {
+            return;
+        }
         long bound = snapshot != null ? snapshot.seqno() : access.pipeline().visibleSeqno();
-        tracked.put(k, bound);
         long c = manager.checker().changedAfter(k.cf(), k.key(), bound);
         if (c > 0) {
             throw conflict(k, c, "was committed by another writer at seqno " + c + " after this transaction's snapshot " + bound);
         }
+        tracked.put(k, bound);
     }
 
     /** Tracks {@code k} for the commit check from {@code bound}, keeping the earliest bound. */

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -27,6 +28,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class TransactionManager {
     /** How long a coordinated retry waits for the conflicting commit to become visible. */
     private static final long COORDINATED_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long BACKOFF_BASE_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 
     private final EngineAccess access;
     private final TransactionMode mode;
@@ -117,6 +119,8 @@ public final class TransactionManager {
                 retries.increment();
                 if (options.coordinatedRetry() && e instanceof TransactionConflictException c) {
                     awaitVisible(c.conflictSeqno());
+                } else {
+                    backOff(attempt);
                 }
             } catch (RuntimeException | Error e) {
                 t.abort();
@@ -128,6 +132,16 @@ public final class TransactionManager {
     /** {@link #run} on the database's async threads. */
     public <T> CompletableFuture<T> runAsync(TransactionCallback<T> callback, TransactionOptions options) {
         return access.async().submit(() -> run(callback, options));
+    }
+
+    /**
+     * An uncoordinated retry waits a random time (full jitter) up to 0.5 ms x 2^(attempt - 1),
+     * at most 32 ms: the conflicting commit may still be on its way to the disk, and re-running
+     * at once would read the same snapshot and conflict again.
+     */
+    private static void backOff(int attempt) {
+        long cap = BACKOFF_BASE_NANOS << Math.min(attempt - 1, 6);
+        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(cap));
     }
 
     /**

@@ -39,9 +39,10 @@ public final class TransactionOptions {
     }
 
     /**
-     * On a busy conflict, wait until the conflicting commit is visible before retrying, then
-     * re-run at once (default false: re-run at once, possibly before it is visible, which then
-     * conflicts again). Still bounded by {@link #maxRetries}.
+     * On a busy conflict, wait until the conflicting commit is visible, then re-run at once
+     * (default false: wait a random, growing backoff, which may still be too short for the
+     * conflicting commit to become visible, so the retry can conflict again). Still bounded by
+     * {@link #maxRetries}.
      */
     public TransactionOptions coordinatedRetry(boolean coordinatedRetry) {
         this.coordinatedRetry = coordinatedRetry;
