@@ -57,7 +57,7 @@ public final class CfKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CfKey k && k.hash == hash && k.cf == cf && Arrays.equals(k.key, key);
+        return o instanceof CfKey k && k.cf == cf && Arrays.equals(k.key, key);
     }
 
     @Override
