@@ -1,5 +1,6 @@
 package dev.strata.engine.event;
 
+import dev.strata.engine.ChildJvm;
 import dev.strata.engine.CrashTesting;
 import dev.strata.engine.Durability;
 import dev.strata.engine.StrataDatabase;
@@ -9,10 +10,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,10 +40,10 @@ class ChangeFeedKillTest {
         int cycle = 0;
         try {
             for (cycle = 0; cycle < cycles; cycle++) {
-                Path out = root.resolve("child.out");
-                Files.deleteIfExists(out);
-                runAndKill(dir, mode, cycle, 300 + rnd.nextInt(1200), out, root.resolve("child.err"));
-                events += check(dir, mode, cycle, Files.readString(out, StandardCharsets.ISO_8859_1));
+                String log = ChildJvm.runAndKill(ChangeFeedKillChild.class,
+                        List.of(dir.toString(), mode.name(), Integer.toString(cycle), Integer.toString(THREADS)),
+                        root.resolve("child.out"), root.resolve("child.err"), 300 + rnd.nextInt(1200));
+                events += check(dir, mode, cycle, log);
             }
         } catch (Throwable e) {
             System.out.printf("ChangeFeedKillTest %s failed in cycle %d: replay with -Dstrata.seed=%d%n", mode, cycle, seed);
@@ -93,30 +93,5 @@ class ChangeFeedKillTest {
             }
         }
         return delivered.size();
-    }
-
-    /** Starts the child, waits for its ready line, kills it after {@code killAfterMs}. */
-    private static void runAndKill(Path dir, Durability mode, int cycle, int killAfterMs, Path out, Path err)
-            throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", ChangeFeedKillChild.class.getName(),
-                dir.toString(), mode.name(), Integer.toString(cycle), Integer.toString(THREADS));
-        pb.redirectError(err.toFile());
-        pb.redirectOutput(out.toFile());
-        Process p = pb.start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!(Files.exists(out) && Files.readString(out, StandardCharsets.ISO_8859_1).contains("\n"))) {
-                assertThat(p.isAlive()).as("cycle %d: the child died before it was ready", cycle).isTrue();
-                assertThat(System.nanoTime()).as("cycle %d: the child was not ready within 60 s", cycle).isLessThan(deadline);
-                LockSupport.parkNanos(1_000_000);
-            }
-            Thread.sleep(killAfterMs); // the kill moment, not a synchronisation
-        } finally {
-            p.destroyForcibly();
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        }
     }
 }

@@ -9,13 +9,13 @@ import dev.strata.engine.verify.DatabaseVersions;
 import dev.strata.engine.wal.CommitRecord;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static dev.strata.engine.TestUtil.await;
+import static dev.strata.engine.TestUtil.b;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,10 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * subscription as an overflow, in its place.
  */
 class CommitTrackerTest {
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
     /** One put of {@code key}, encoded as a commit record's ops. */
     private static byte[] put(String key) {
         byte[] k = b(key);
@@ -36,17 +32,6 @@ class CommitTrackerTest {
         byte[] ops = new byte[CommitRecord.opSize(0, k.length, v.length, false)];
         CommitRecord.encodeOp(ops, 0, CommitRecord.PUT, 0, k, v, 0L);
         return ops;
-    }
-
-    private static void await(String what, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
     }
 
     @Test

@@ -20,8 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
-import static dev.strata.engine.txn.TransactionBasicsTest.b;
-import static dev.strata.engine.txn.TransactionBasicsTest.s;
+import static dev.strata.engine.TestUtil.b;
+import static dev.strata.engine.TestUtil.s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

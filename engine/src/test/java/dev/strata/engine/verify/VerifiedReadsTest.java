@@ -12,7 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import static dev.strata.engine.TestUtil.b;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -37,10 +37,6 @@ class VerifiedReadsTest {
     @TempDir
     Path dir;
     private StrataDatabase db;
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     /** A record whose version (first 8 bytes, big-endian double) is {@code version}. */
     private static byte[] record(double version, String payload) {
