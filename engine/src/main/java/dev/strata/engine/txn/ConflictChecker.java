@@ -7,6 +7,7 @@ import dev.strata.engine.manifest.FileMeta;
 import dev.strata.engine.memtable.MemKey;
 import dev.strata.engine.memtable.Memtable;
 import dev.strata.engine.util.Bytes;
+import dev.strata.engine.util.CfKey;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -36,9 +37,18 @@ final class ConflictChecker {
         return table;
     }
 
-    /** The seqno of a commit after {@code bound} that put, removed or range-removed {@code key}; 0 if none. */
+    /** The seqno of a commit after {@code bound} that put, removed or range-removed {@code k}; 0 if none. */
+    long changedAfter(CfKey k, long bound) {
+        return changedAfter(k.cf(), k.key(), k.hashCode(), bound);
+    }
+
+    /** As {@link #changedAfter(CfKey, long)} for a key not held as a {@link CfKey}. */
     long changedAfter(int cf, byte[] key, long bound) {
-        if (!table.mayHaveChangedAfter(cf, key, bound)) {
+        return changedAfter(cf, key, (int) CfKey.hash64(cf, key, 0, key.length), bound);
+    }
+
+    private long changedAfter(int cf, byte[] key, int hash, long bound) {
+        if (!table.mayHaveChangedAfter(hash, bound)) {
             return 0;
         }
         LsmTree tree = trees.apply(cf);

@@ -51,8 +51,12 @@ final class ConflictTable {
         return rangeDeleteSeqno;
     }
 
-    /** False only if no commit after {@code seqno} can have written {@code key}. */
-    boolean mayHaveChangedAfter(int cf, byte[] key, long seqno) {
-        return slots.get(index(cf, key, 0, key.length)) > seqno || rangeDeleteSeqno > seqno;
+    /**
+     * False only if no commit after {@code seqno} can have written the key whose hash is
+     * {@code hash}: the low half of {@link CfKey#hash64}, which is also a {@link CfKey}'s
+     * {@code hashCode()}, so a tracked key's is not computed again.
+     */
+    boolean mayHaveChangedAfter(int hash, long seqno) {
+        return slots.get(hash & mask) > seqno || rangeDeleteSeqno > seqno;
     }
 }

@@ -72,13 +72,24 @@ public final class Transaction implements AutoCloseable {
     private final boolean snapshotDisabled;
     private final long lockTimeoutNanos;
     private volatile State state = State.ACTIVE;
+    private final long beganAt;
+    /** Null until read or set: most transactions never ask. */
     private Instant timestamp;
 
     private Snapshot snapshot;
     private volatile long snapshotTakenAt;
     private final WriteOverlay overlay = new WriteOverlay();
-    /** Keys whose change after their bound (a seqno) fails the commit: reads (optimistic), writes, locked keys. */
-    private final Map<CfKey, Long> tracked = new HashMap<>(4);
+    /**
+     * Keys whose change after their bound (a seqno) fails the commit: optimistic, the keys read;
+     * pessimistic, the keys locked (every key written among them). Null until the first.
+     */
+    private Map<CfKey, Long> tracked;
+    /**
+     * Optimistic: the bound of every key written (they are checked at commit from the earliest
+     * write's seqno, or the snapshot if one was taken before: an earlier bound only adds
+     * conflicts, never misses one, and keeps a written key to one map entry, the overlay's).
+     */
+    private long writeBound = Long.MAX_VALUE;
     private List<RemovedRange> removedRanges;
     private Set<CfKey> locked;
     private List<TransactionIterator> iterators;
@@ -92,7 +103,7 @@ public final class Transaction implements AutoCloseable {
         this.snapshotDisabled = options.disableSnapshot();
         Duration timeout = options.lockTimeout() != null ? options.lockTimeout() : access.options().lockTimeout();
         this.lockTimeoutNanos = timeout.toNanos();
-        this.timestamp = Instant.ofEpochMilli(now());
+        this.beganAt = now();
         if (pessimistic) {
             ensureSnapshot();
         }
@@ -115,6 +126,9 @@ public final class Transaction implements AutoCloseable {
      * {@code getTimestamp()}, as an {@link Instant}).
      */
     public Instant timestamp() {
+        if (timestamp == null) {
+            timestamp = Instant.ofEpochMilli(beganAt);
+        }
         return timestamp;
     }
 
@@ -263,22 +277,20 @@ public final class Transaction implements AutoCloseable {
         checkActive();
         checkWritable();
         checkSize(CommitRecord.opSize(cf, key.length, value == null ? -1 : value.length, expiresAt != 0));
-        CfKey k = new CfKey(cf, key.clone());
-        if (pessimistic) {
-            lock(k);
-        }
+        byte[] own = key.clone();
+        CfKey k = pessimistic ? lock(new CfKey(cf, own)) : null;
         access.enter().run();
         try {
             checkActive();
             if (pessimistic) {
                 checkUnchanged(k);
             } else {
-                track(k, snapshot != null ? snapshot.seqno() : access.pipeline().visibleSeqno());
+                writeBound = Math.min(writeBound, snapshot != null ? snapshot.seqno() : access.pipeline().visibleSeqno());
             }
             if (value == null) {
-                overlay.remove(cf, k.key());
+                overlay.remove(cf, own);
             } else {
-                overlay.put(cf, k.key(), value.clone(), expiresAt);
+                overlay.put(cf, own, value.clone(), expiresAt);
             }
         } finally {
             access.exit().run();
@@ -397,12 +409,24 @@ public final class Transaction implements AutoCloseable {
      */
     private void validate() {
         ConflictChecker checker = manager.checker();
-        for (Map.Entry<CfKey, Long> e : tracked.entrySet()) {
-            CfKey k = e.getKey();
-            long c = checker.changedAfter(k.cf(), k.key(), e.getValue());
-            if (c > 0) {
-                throw conflict(k, c, "was committed by another writer at seqno " + c + " after this transaction read or wrote it (at " + e.getValue() + ")");
+        if (tracked != null) {
+            for (Map.Entry<CfKey, Long> e : tracked.entrySet()) {
+                CfKey k = e.getKey();
+                long c = checker.changedAfter(k, e.getValue());
+                if (c > 0) {
+                    throw conflict(k, c, "was committed by another writer at seqno " + c
+                            + " after this transaction read it (at " + e.getValue() + ")");
+                }
             }
+        }
+        if (!pessimistic) {
+            overlay.forEachKey((cf, key) -> {
+                long c = checker.changedAfter(cf, key, writeBound);
+                if (c > 0) {
+                    throw conflict(new CfKey(cf, key), c, "was committed by another writer at seqno " + c
+                            + " after this transaction wrote it (at " + writeBound + ")");
+                }
+            });
         }
         if (removedRanges != null) {
             for (RemovedRange r : removedRanges) {
@@ -445,6 +469,7 @@ public final class Transaction implements AutoCloseable {
         }
         if (locked == null) {
             locked = new HashSet<>(4);
+            manager.holds(this);
         }
         locked.add(k);
         return k;
@@ -452,19 +477,22 @@ public final class Transaction implements AutoCloseable {
 
     /** Pessimistic, once per locked key: fails at once if it changed after the snapshot. */
     private void checkUnchanged(CfKey k) {
-        if (tracked.containsKey(k)) {
+        if (tracked != null && tracked.containsKey(k)) {
             return;
         }
         long bound = snapshot != null ? snapshot.seqno() : access.pipeline().visibleSeqno();
-        long c = manager.checker().changedAfter(k.cf(), k.key(), bound);
+        long c = manager.checker().changedAfter(k, bound);
         if (c > 0) {
             throw conflict(k, c, "was committed by another writer at seqno " + c + " after this transaction's snapshot " + bound);
         }
-        tracked.put(k, bound);
+        track(k, bound);
     }
 
     /** Tracks {@code k} for the commit check from {@code bound}, keeping the earliest bound. */
     private void track(CfKey k, long bound) {
+        if (tracked == null) {
+            tracked = new HashMap<>(4);
+        }
         tracked.merge(k, bound, Math::min);
     }
 
@@ -472,6 +500,7 @@ public final class Transaction implements AutoCloseable {
         if (snapshot == null && !snapshotDisabled) {
             snapshot = access.snapshots().get();
             snapshotTakenAt = now();
+            manager.holds(this);
         }
     }
 

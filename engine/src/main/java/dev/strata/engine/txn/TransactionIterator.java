@@ -53,8 +53,8 @@ final class TransactionIterator implements StrataIterator<KeyValue> {
         } else {
             NavigableMap<byte[], Object> inRange = bounded(family.entries, range);
             this.own = new ArrayList<>((reverse ? inRange.descendingMap() : inRange).entrySet()).iterator();
-            WriteOverlay.Family copy = new WriteOverlay.Family();
-            copy.removedRanges.addAll(family.removedRanges);
+            WriteOverlay.Family copy = new WriteOverlay.Family(family.cf);
+            copy.removedRanges = List.copyOf(family.removedRanges);
             this.ownRanges = copy;
         }
     }

@@ -21,8 +21,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A database's transactions: begins them (ids, the mode), runs {@code db.transaction(callback)}
- * with its retries, keeps the pessimistic key locks, the live transactions (for
- * {@link #oldestSnapshotTimestamp()} and to abort them at close) and the counters, and notifies
+ * with its retries, keeps the pessimistic key locks, the live transactions that hold a snapshot or
+ * locks (for {@link #oldestSnapshotTimestamp()} and to abort them at close) and the counters, and notifies
  * the transaction events. Created by {@link TransactionSupport}; thread-safe.
  */
 public final class TransactionManager {
@@ -78,7 +78,6 @@ public final class TransactionManager {
         access.enter().run();
         try {
             Transaction t = new Transaction(this, access, ids.incrementAndGet(), options, attempt);
-            live.put(t.id(), t);
             begun.increment();
             emit(TransactionEvents.BEGIN, t.id());
             return t;
@@ -156,6 +155,15 @@ public final class TransactionManager {
         }
     }
 
+    /**
+     * A transaction took a snapshot or a lock: it is live until it ends, so the oldest snapshot
+     * counts it and close aborts it (releasing both). A transaction holding neither is not
+     * tracked: after close its next call fails anyway, and it has nothing to release.
+     */
+    void holds(Transaction t) {
+        live.putIfAbsent(t.id(), t);
+    }
+
     /** A transaction ended (committed or not): count it, release what it holds, forget it. */
     void ended(Transaction t, boolean wasCommitted) {
         (wasCommitted ? committed : aborted).increment();
@@ -190,7 +198,7 @@ public final class TransactionManager {
         return oldest == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(oldest));
     }
 
-    /** Transactions begun and not yet ended. */
+    /** Transactions holding a snapshot or a lock, not yet ended. */
     public int liveCount() {
         return live.size();
     }

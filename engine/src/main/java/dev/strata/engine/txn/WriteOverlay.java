@@ -4,7 +4,6 @@ import dev.strata.engine.util.Bytes;
 import dev.strata.engine.wal.CommitRecord;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -38,8 +37,14 @@ final class WriteOverlay {
 
     /** One column family's writes. */
     static final class Family {
+        final int cf;
         final TreeMap<byte[], Object> entries = new TreeMap<>(Bytes.COMPARATOR);
-        final List<byte[][]> removedRanges = new ArrayList<>(0);
+        /** [start, end) pairs; empty until the transaction removes a range. */
+        List<byte[][]> removedRanges = List.of();
+
+        Family(int cf) {
+            this.cf = cf;
+        }
 
         /** Whether a range this transaction removed covers {@code key}. */
         boolean rangeRemoved(byte[] key) {
@@ -52,17 +57,74 @@ final class WriteOverlay {
         }
     }
 
-    private final Map<Integer, Family> families = new HashMap<>(2);
+    /** Receives the keys the transaction wrote (put or removed). */
+    @FunctionalInterface
+    interface KeyVisitor {
+        void key(int cf, byte[] key);
+    }
+
+    /**
+     * The families written, in order of first write. Most transactions touch one family, so the
+     * first is a field and the list exists only for a second (allocation matters: a transaction of
+     * one put should cost little more than a plain put).
+     */
+    private Family first;
+    private List<Family> more;
     private int opCount;
     private long encodedBytes;
 
     private Family family(int cf) {
-        return families.computeIfAbsent(cf, c -> new Family());
+        Family f = existing(cf);
+        if (f != null) {
+            return f;
+        }
+        f = new Family(cf);
+        if (first == null) {
+            first = f;
+        } else {
+            if (more == null) {
+                more = new ArrayList<>(2);
+            }
+            more.add(f);
+        }
+        return f;
     }
 
     /** The family's writes, or null if it has none. */
     Family existing(int cf) {
-        return families.get(cf);
+        if (first == null || first.cf == cf) {
+            return first;
+        }
+        if (more != null) {
+            for (Family f : more) {
+                if (f.cf == cf) {
+                    return f;
+                }
+            }
+        }
+        return null;
+    }
+
+    private List<Family> families() {
+        if (first == null) {
+            return List.of();
+        }
+        if (more == null) {
+            return List.of(first);
+        }
+        List<Family> all = new ArrayList<>(more.size() + 1);
+        all.add(first);
+        all.addAll(more);
+        return all;
+    }
+
+    /** Visits every key put or removed (not the removed ranges). */
+    void forEachKey(KeyVisitor visitor) {
+        for (Family f : families()) {
+            for (byte[] key : f.entries.keySet()) {
+                visitor.key(f.cf, key);
+            }
+        }
     }
 
     /** Records a put (expiresAt 0 = never); takes ownership of both arrays. */
@@ -94,6 +156,9 @@ final class WriteOverlay {
             opCount--;
         }
         inRange.clear();
+        if (f.removedRanges.isEmpty()) {
+            f.removedRanges = new ArrayList<>(2);
+        }
         f.removedRanges.add(new byte[][] {start, end});
         encodedBytes += CommitRecord.opSize(cf, start.length, end.length, false);
         opCount++;
@@ -105,7 +170,7 @@ final class WriteOverlay {
      * at {@code now} reads as {@link #REMOVED}).
      */
     Object lookup(int cf, byte[] key, long now) {
-        Family f = families.get(cf);
+        Family f = existing(cf);
         if (f == null) {
             return null;
         }
@@ -150,12 +215,12 @@ final class WriteOverlay {
     byte[] encode() {
         byte[] out = new byte[Math.toIntExact(encodedBytes)];
         int p = 0;
-        for (Map.Entry<Integer, Family> fe : families.entrySet()) {
-            int cf = fe.getKey();
-            for (byte[][] r : fe.getValue().removedRanges) {
+        for (Family f : families()) {
+            int cf = f.cf;
+            for (byte[][] r : f.removedRanges) {
                 p = CommitRecord.encodeOp(out, p, CommitRecord.DELETE_RANGE, cf, r[0], r[1], 0L);
             }
-            for (Map.Entry<byte[], Object> e : fe.getValue().entries.entrySet()) {
+            for (Map.Entry<byte[], Object> e : f.entries.entrySet()) {
                 Object v = e.getValue();
                 if (v == REMOVED) {
                     p = CommitRecord.encodeOp(out, p, CommitRecord.DELETE, cf, e.getKey(), null, 0L);
