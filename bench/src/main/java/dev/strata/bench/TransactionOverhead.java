@@ -48,6 +48,9 @@ public final class TransactionOverhead {
         List<double[]> perRound = new ArrayList<>();
         List<double[]> perRoundCpu = new ArrayList<>();
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean alloc = (com.sun.management.ThreadMXBean) cpu;
+        long self = Thread.currentThread().getId();
+        double[] bytesPerOp = new double[Form.values().length];
         try (StrataDatabase db = StrataDatabase.open(dir.resolve("db"), StrataOptions.defaults().durability(durability))) {
             long key = 0;
             for (int r = -2; r < rounds; r++) { // two warm-up rounds
@@ -56,6 +59,7 @@ public final class TransactionOverhead {
                 for (Form f : Form.values()) {
                     long t0 = System.nanoTime();
                     long c0 = cpu.getCurrentThreadCpuTime();
+                    long a0 = alloc.getThreadAllocatedBytes(self);
                     for (int i = 0; i < ops; i++) {
                         byte[] k = Data.key(key++);
                         switch (f) {
@@ -73,6 +77,7 @@ public final class TransactionOverhead {
                     }
                     rates[f.ordinal()] = ops / ((System.nanoTime() - t0) / 1e9);
                     cpuRates[f.ordinal()] = ops / ((cpu.getCurrentThreadCpuTime() - c0) / 1e9);
+                    bytesPerOp[f.ordinal()] = (alloc.getThreadAllocatedBytes(self) - a0) / (double) ops;
                 }
                 if (r >= 0) {
                     perRound.add(rates);
@@ -96,6 +101,8 @@ public final class TransactionOverhead {
         System.out.printf(Locale.ROOT, "by CPU time of the committing thread: put %.2f us, transaction %.2f us = %.2fx, "
                 + "begin/put/commit %.2f us = %.2fx; median per-round ratio %.2fx%n", 1e6 / putCpu, 1e6 / cbCpu,
                 cbCpu / putCpu, 1e6 / exCpu, exCpu / putCpu, medianRatio(perRoundCpu));
+        System.out.printf(Locale.ROOT, "allocated by the committing thread (last round): put %.0f B/op, transaction %.0f B/op, "
+                + "begin/put/commit %.0f B/op%n", bytesPerOp[0], bytesPerOp[1], bytesPerOp[2]);
     }
 
     private static double median(List<double[]> rows, int col) {

@@ -346,8 +346,14 @@ public final class Transaction implements AutoCloseable {
                     result = new CommitResult(seqno, now());
                 } else {
                     checkWritable();
-                    byte[] ops = overlay.encode();
-                    result = access.pipeline().commitBatch(ops, ops.length, overlay.opCount(), this::validate);
+                    int len = Math.toIntExact(overlay.encodedBytes());
+                    byte[] ops = OpsScratch.take(len);
+                    overlay.encode(ops);
+                    try {
+                        result = access.pipeline().commitBatch(ops, len, overlay.opCount(), this::validate);
+                    } finally {
+                        OpsScratch.give(ops);
+                    }
                 }
             } finally {
                 access.exit().run();

@@ -51,7 +51,7 @@ final class TransactionIterator implements StrataIterator<KeyValue> {
             this.own = Collections.emptyIterator();
             this.ownRanges = null;
         } else {
-            NavigableMap<byte[], Object> inRange = bounded(family.entries, range);
+            NavigableMap<byte[], Object> inRange = bounded(family.entries(), range);
             this.own = new ArrayList<>((reverse ? inRange.descendingMap() : inRange).entrySet()).iterator();
             WriteOverlay.Family copy = new WriteOverlay.Family(family.cf);
             copy.removedRanges = List.copyOf(family.removedRanges);

@@ -35,15 +35,67 @@ final class WriteOverlay {
     record Expiring(byte[] value, long expiresAt) {
     }
 
-    /** One column family's writes. */
+    /**
+     * One column family's writes: the last write of each key, and the ranges removed. While the
+     * family has one write it is held in two fields; the sorted map is made on the second write
+     * or when a range operation needs it (a transaction of one put should allocate little more
+     * than a plain put: garbage makes the young collections that copy live memtable data run more
+     * often).
+     */
     static final class Family {
         final int cf;
-        final TreeMap<byte[], Object> entries = new TreeMap<>(Bytes.COMPARATOR);
+        private byte[] soleKey;
+        private Object soleValue;
+        private TreeMap<byte[], Object> map;
         /** [start, end) pairs; empty until the transaction removes a range. */
         List<byte[][]> removedRanges = List.of();
 
         Family(int cf) {
             this.cf = cf;
+        }
+
+        Object get(byte[] key) {
+            if (map != null) {
+                return map.get(key);
+            }
+            return soleKey != null && Bytes.compare(soleKey, key) == 0 ? soleValue : null;
+        }
+
+        /** Sets {@code key}'s write; returns the one it replaced, or null. */
+        Object put(byte[] key, Object stored) {
+            if (map == null && (soleKey == null || Bytes.compare(soleKey, key) == 0)) {
+                Object old = soleValue;
+                soleKey = key;
+                soleValue = stored;
+                return old;
+            }
+            return entries().put(key, stored);
+        }
+
+        /** The writes as a sorted map (made from the single write the first time). */
+        TreeMap<byte[], Object> entries() {
+            if (map == null) {
+                map = new TreeMap<>(Bytes.COMPARATOR);
+                if (soleKey != null) {
+                    map.put(soleKey, soleValue);
+                    soleKey = null;
+                    soleValue = null;
+                }
+            }
+            return map;
+        }
+
+        /** Visits the writes in key order. */
+        void forEach(EntryVisitor visitor) {
+            if (map == null) {
+                if (soleKey != null) {
+                    visitor.entry(soleKey, soleValue);
+                }
+                return;
+            }
+            for (Map.Entry<byte[], Object> e : map.entrySet()) {
+                visitor.entry(e.getKey(), e.getValue());
+            }
         }
 
         /** Whether a range this transaction removed covers {@code key}. */
@@ -57,6 +109,12 @@ final class WriteOverlay {
         }
     }
 
+    /** Receives a family's writes. */
+    @FunctionalInterface
+    interface EntryVisitor {
+        void entry(byte[] key, Object stored);
+    }
+
     /** Receives the keys the transaction wrote (put or removed). */
     @FunctionalInterface
     interface KeyVisitor {
@@ -65,8 +123,7 @@ final class WriteOverlay {
 
     /**
      * The families written, in order of first write. Most transactions touch one family, so the
-     * first is a field and the list exists only for a second (allocation matters: a transaction of
-     * one put should cost little more than a plain put).
+     * first is a field and the list exists only for a second.
      */
     private Family first;
     private List<Family> more;
@@ -105,25 +162,20 @@ final class WriteOverlay {
         return null;
     }
 
-    private List<Family> families() {
-        if (first == null) {
-            return List.of();
-        }
-        if (more == null) {
-            return List.of(first);
-        }
-        List<Family> all = new ArrayList<>(more.size() + 1);
-        all.add(first);
-        all.addAll(more);
-        return all;
+    /** The {@code i}-th family written (0 to {@link #familyCount()} - 1), without making a list. */
+    private Family familyAt(int i) {
+        return i == 0 ? first : more.get(i - 1);
+    }
+
+    private int familyCount() {
+        return first == null ? 0 : more == null ? 1 : 1 + more.size();
     }
 
     /** Visits every key put or removed (not the removed ranges). */
     void forEachKey(KeyVisitor visitor) {
-        for (Family f : families()) {
-            for (byte[] key : f.entries.keySet()) {
-                visitor.key(f.cf, key);
-            }
+        for (int i = 0; i < familyCount(); i++) {
+            Family f = familyAt(i);
+            f.forEach((key, stored) -> visitor.key(f.cf, key));
         }
     }
 
@@ -138,7 +190,7 @@ final class WriteOverlay {
     }
 
     private void set(int cf, byte[] key, Object stored) {
-        Object old = family(cf).entries.put(key, stored);
+        Object old = family(cf).put(key, stored);
         if (old != null) {
             encodedBytes -= opSize(cf, key, old);
             opCount--;
@@ -150,7 +202,7 @@ final class WriteOverlay {
     /** Records a delete-range over [start, end): the writes in it are superseded. */
     void deleteRange(int cf, byte[] start, byte[] end) {
         Family f = family(cf);
-        NavigableMap<byte[], Object> inRange = f.entries.subMap(start, true, end, false);
+        NavigableMap<byte[], Object> inRange = f.entries().subMap(start, true, end, false);
         for (Map.Entry<byte[], Object> e : inRange.entrySet()) {
             encodedBytes -= opSize(cf, e.getKey(), e.getValue());
             opCount--;
@@ -174,7 +226,7 @@ final class WriteOverlay {
         if (f == null) {
             return null;
         }
-        Object v = f.entries.get(key);
+        Object v = f.get(key);
         if (v == null) {
             return f.rangeRemoved(key) ? REMOVED : null;
         }
@@ -211,29 +263,30 @@ final class WriteOverlay {
         return CommitRecord.opSize(cf, key.length, ((byte[]) stored).length, false);
     }
 
-    /** The ops of the commit record: every family's removed ranges, then its entries. */
-    byte[] encode() {
-        byte[] out = new byte[Math.toIntExact(encodedBytes)];
-        int p = 0;
-        for (Family f : families()) {
+    /**
+     * The ops of the commit record, every family's removed ranges then its writes, encoded into
+     * {@code out} (at least {@link #encodedBytes()} long) from offset 0.
+     */
+    void encode(byte[] out) {
+        int[] p = {0};
+        for (int i = 0; i < familyCount(); i++) {
+            Family f = familyAt(i);
             int cf = f.cf;
             for (byte[][] r : f.removedRanges) {
-                p = CommitRecord.encodeOp(out, p, CommitRecord.DELETE_RANGE, cf, r[0], r[1], 0L);
+                p[0] = CommitRecord.encodeOp(out, p[0], CommitRecord.DELETE_RANGE, cf, r[0], r[1], 0L);
             }
-            for (Map.Entry<byte[], Object> e : f.entries.entrySet()) {
-                Object v = e.getValue();
+            f.forEach((key, v) -> {
                 if (v == REMOVED) {
-                    p = CommitRecord.encodeOp(out, p, CommitRecord.DELETE, cf, e.getKey(), null, 0L);
+                    p[0] = CommitRecord.encodeOp(out, p[0], CommitRecord.DELETE, cf, key, null, 0L);
                 } else if (v instanceof Expiring x) {
-                    p = CommitRecord.encodeOp(out, p, CommitRecord.PUT_TTL, cf, e.getKey(), x.value(), x.expiresAt());
+                    p[0] = CommitRecord.encodeOp(out, p[0], CommitRecord.PUT_TTL, cf, key, x.value(), x.expiresAt());
                 } else {
-                    p = CommitRecord.encodeOp(out, p, CommitRecord.PUT, cf, e.getKey(), (byte[]) v, 0L);
+                    p[0] = CommitRecord.encodeOp(out, p[0], CommitRecord.PUT, cf, key, (byte[]) v, 0L);
                 }
-            }
+            });
         }
-        if (p != out.length) {
-            throw new IllegalStateException("transaction ops encoded to " + p + " bytes, expected " + out.length);
+        if (p[0] != encodedBytes) {
+            throw new IllegalStateException("transaction ops encoded to " + p[0] + " bytes, expected " + encodedBytes);
         }
-        return out;
     }
 }
