@@ -266,7 +266,11 @@ public final class Transaction implements AutoCloseable {
         write(0, key, null, 0L);
     }
 
-    /** Removes every key in [start, end) when the transaction commits. */
+    /**
+     * Removes every key in [start, end) when the transaction commits. Its conflict check reads
+     * every version in the range under the commit lock: for large ranges, prefer the plain
+     * {@code db.deleteRange}, which needs no check.
+     */
     public void deleteRange(byte[] start, byte[] end) {
         deleteRange(0, start, end);
     }
