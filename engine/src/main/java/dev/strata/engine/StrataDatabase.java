@@ -765,7 +765,12 @@ public final class StrataDatabase implements AutoCloseable {
     /** Whether the verification table vouches that {@code version} is {@code key}'s current version (no read). */
     public boolean verifyVersion(byte[] key, double version) {
         checkKey(key);
-        return txns.versions().verify(0, key, version);
+        enter();
+        try {
+            return txns.versions().verify(0, key, version);
+        } finally {
+            exit();
+        }
     }
 
     /**

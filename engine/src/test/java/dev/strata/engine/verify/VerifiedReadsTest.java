@@ -1,5 +1,6 @@
 package dev.strata.engine.verify;
 
+import dev.strata.engine.ClosedException;
 import dev.strata.engine.CrashTesting;
 import dev.strata.engine.Durability;
 import dev.strata.engine.StrataDatabase;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 import static dev.strata.engine.TestUtil.b;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The verification table through the database: reads skip when the expected version is current,
@@ -155,6 +157,8 @@ class VerifiedReadsTest {
         populate("k");
         assertThat(fresh("k", 1.0)).isTrue();
         db.close();
+        assertThatThrownBy(() -> db.verifyVersion(b("k"), 1.0)).isInstanceOf(ClosedException.class);
+        assertThatThrownBy(() -> db.populateVersion(b("k"), 1.0)).isInstanceOf(ClosedException.class);
         open(true);
         assertThat(fresh("k", 1.0)).isFalse();
     }
