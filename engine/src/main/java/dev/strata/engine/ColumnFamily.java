@@ -47,7 +47,8 @@ public final class ColumnFamily {
         return tree.id();
     }
 
-    StrataDatabase database() {
+    /** The database this family belongs to. */
+    public StrataDatabase database() {
         return db;
     }
 

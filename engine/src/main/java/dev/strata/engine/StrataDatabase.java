@@ -1,11 +1,25 @@
 package dev.strata.engine;
 
 import dev.strata.engine.commit.CommitPipeline;
+import dev.strata.engine.event.ChangeFeed;
+import dev.strata.engine.event.ChangeListener;
+import dev.strata.engine.event.EventBus;
+import dev.strata.engine.event.Subscription;
 import dev.strata.engine.handle.HandleRegistry;
 import dev.strata.engine.handle.HandleStatus;
 import dev.strata.engine.lsm.LsmStats;
 import dev.strata.engine.lsm.LsmStore;
 import dev.strata.engine.lsm.LsmTree;
+import dev.strata.engine.txn.EngineAccess;
+import dev.strata.engine.txn.Transaction;
+import dev.strata.engine.txn.TransactionCallback;
+import dev.strata.engine.txn.TransactionMode;
+import dev.strata.engine.txn.TransactionModes;
+import dev.strata.engine.txn.TransactionOptions;
+import dev.strata.engine.txn.TransactionStats;
+import dev.strata.engine.txn.TransactionSupport;
+import dev.strata.engine.verify.GetOptions;
+import dev.strata.engine.verify.VerificationTable;
 import dev.strata.engine.vfs.LocalStorage;
 import dev.strata.engine.vfs.DirectoryLock;
 import dev.strata.engine.vfs.Storage;
@@ -19,6 +33,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +45,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -77,6 +94,7 @@ public final class StrataDatabase implements AutoCloseable {
     private final HandleRegistry handles;
     private final ExecutorService asyncExecutor;
     private final ScheduledExecutorService syncTimer;
+    private final TransactionSupport txns;
 
     private final LongAdder inflight = new LongAdder();
     private volatile boolean closed;
@@ -102,6 +120,8 @@ public final class StrataDatabase implements AutoCloseable {
         } else {
             this.syncTimer = null;
         }
+        this.txns = new TransactionSupport(new EngineAccess(dir, options, pipeline, store::family, this::enter, this::exit,
+                this::async, (cf, range) -> familyHandle(cf).iterator(range), this::snapshot));
     }
 
     /** Opens (creating if missing) the database in {@code dir} with default options. */
@@ -119,7 +139,13 @@ public final class StrataDatabase implements AutoCloseable {
      */
     public static StrataDatabase open(Path dir, StrataOptions options) {
         options.validate();
-        return options.readOnly() ? DatabaseOpener.openReadOnly(dir, options) : DatabaseOpener.openWritable(dir, options);
+        TransactionModes.register(dir, options.transactionMode());
+        try {
+            return options.readOnly() ? DatabaseOpener.openReadOnly(dir, options) : DatabaseOpener.openWritable(dir, options);
+        } catch (RuntimeException | Error e) {
+            TransactionModes.release(dir);
+            throw e;
+        }
     }
 
     // ---------------------------------------------------------------- writes (default family)
@@ -413,6 +439,15 @@ public final class StrataDatabase implements AutoCloseable {
         }
     }
 
+    /** The handle of family {@code id}; throws {@link ColumnFamilyNotFoundException} if it was dropped. */
+    private ColumnFamily familyHandle(int id) {
+        LsmTree t = store.family(id);
+        if (t == null) {
+            throw new ColumnFamilyNotFoundException("column family " + id + " of " + dir + " was dropped");
+        }
+        return handleFor(t);
+    }
+
     private ColumnFamily handleFor(LsmTree t) {
         return familyHandles.computeIfAbsent(t.id(), id -> new ColumnFamily(this, t));
     }
@@ -626,6 +661,7 @@ public final class StrataDatabase implements AutoCloseable {
             if (inflight.sum() > 0) {
                 LOG.warn("Closing {} with {} call(s) still running after {}", dir, inflight.sum(), options.closeTimeout());
             }
+            txns.close();
             handles.invalidateAll();
             if (syncTimer != null) {
                 syncTimer.shutdown();
@@ -665,6 +701,7 @@ public final class StrataDatabase implements AutoCloseable {
                     }
                 }
                 closeDone = true;
+                TransactionModes.release(dir);
             }
             if (failure != null) {
                 throw failure;
@@ -698,5 +735,147 @@ public final class StrataDatabase implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    // ---------------------------------------------------------------- transactions, locks, verification, events (issue 5)
+
+    /**
+     * Runs {@code callback} in a transaction, commits it when the callback returns and returns
+     * what it returned; rolls back and rethrows when it throws. A busy conflict (or, pessimistic,
+     * a lock timeout) re-runs it in a new transaction up to 3 times, then throws
+     * {@link TransactionAbandonedException}. See {@link Transaction} for what is checked.
+     */
+    public <T> T transaction(TransactionCallback<T> callback) {
+        return txns.transactions().run(callback, TransactionOptions.defaults());
+    }
+
+    /** {@link #transaction(TransactionCallback)} with options (retries, snapshot, lock timeout). */
+    public <T> T transaction(TransactionCallback<T> callback, TransactionOptions options) {
+        return txns.transactions().run(callback, options);
+    }
+
+    public <T> CompletableFuture<T> transactionAsync(TransactionCallback<T> callback) {
+        return txns.transactions().runAsync(callback, TransactionOptions.defaults());
+    }
+
+    public <T> CompletableFuture<T> transactionAsync(TransactionCallback<T> callback, TransactionOptions options) {
+        return txns.transactions().runAsync(callback, options);
+    }
+
+    /** A transaction to {@link Transaction#commit() commit} or {@link Transaction#abort() abort} yourself. */
+    public Transaction beginTransaction() {
+        return txns.transactions().begin(TransactionOptions.defaults());
+    }
+
+    public Transaction beginTransaction(TransactionOptions options) {
+        return txns.transactions().begin(options);
+    }
+
+    /** The transaction mode this database was opened in. */
+    public TransactionMode transactionMode() {
+        return txns.transactions().mode();
+    }
+
+    /** When the oldest snapshot held by a live transaction was taken; empty when none holds one. */
+    public Optional<Instant> oldestSnapshotTimestamp() {
+        return txns.transactions().oldestSnapshotTimestamp();
+    }
+
+    public TransactionStats transactionStats() {
+        return txns.transactions().stats();
+    }
+
+    /** Takes the process-local lock of {@code key} if it is free; never waits. */
+    public boolean tryLock(byte[] key) {
+        return txns.locks().tryLock(key, null);
+    }
+
+    /**
+     * Takes the lock of {@code key} if it is free (true); otherwise returns false and runs
+     * {@code onUnlocked} once, on the releasing thread, when the lock is next released (or the
+     * database closes). Locks belong to keys, not threads: any thread may {@link #unlock} it.
+     */
+    public boolean tryLock(byte[] key, Runnable onUnlocked) {
+        return txns.locks().tryLock(key, onUnlocked);
+    }
+
+    /** Releases the lock of {@code key} and runs its queued callbacks; false if it was not held. */
+    public boolean unlock(byte[] key) {
+        return txns.locks().unlock(key);
+    }
+
+    public boolean hasLock(byte[] key) {
+        return txns.locks().hasLock(key);
+    }
+
+    /** Waits for the lock of {@code key}, runs {@code body} holding it, releases it. */
+    public <T> T withLock(byte[] key, Supplier<T> body) {
+        return txns.locks().withLock(key, body);
+    }
+
+    /** {@link #withLock} without blocking: the body runs on the database's threads once the lock is free. */
+    public <T> CompletableFuture<T> withLockAsync(byte[] key, Supplier<T> body) {
+        return txns.locks().withLockAsync(key, body);
+    }
+
+    /** The lock of {@code key} as a {@link Lock} (not reentrant; unlock from any thread). */
+    public Lock lock(byte[] key) {
+        return txns.locks().lock(key);
+    }
+
+    /**
+     * A read through the verification table: {@link VerificationTable#FRESH} (compare by
+     * identity) when {@code options} expects a version the table vouches is current, without
+     * reading; otherwise the value (or null), recording its version when asked.
+     */
+    public byte[] get(byte[] key, GetOptions options) {
+        checkKey(key);
+        if (options == null) {
+            throw new InvalidArgumentException("get options must not be null");
+        }
+        return txns.versions().get(0, key, options, () -> get(key));
+    }
+
+    /** Whether the verification table vouches that {@code version} is {@code key}'s current version (no read). */
+    public boolean verifyVersion(byte[] key, double version) {
+        checkKey(key);
+        enter();
+        try {
+            return txns.versions().verify(0, key, version);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Records {@code version} as {@code key}'s current version in the verification table, after
+     * checking with a read that it is (so a superseded version is never recorded). True if recorded.
+     */
+    public boolean populateVersion(byte[] key, double version) {
+        checkKey(key);
+        return txns.versions().populate(0, key, version, () -> get(key));
+    }
+
+    /** This database's events: its transaction events and whatever the application notifies. */
+    public EventBus events() {
+        return txns.events();
+    }
+
+    /**
+     * Delivers every change committed from now on under {@code prefix} (empty for all keys) to
+     * {@code listener}, in seqno order, once durable; see {@link ChangeListener}. A queue of
+     * {@value ChangeFeed#DEFAULT_QUEUE_CAPACITY} changes absorbs a slow listener.
+     */
+    public Subscription subscribe(byte[] prefix, ChangeListener listener) {
+        return subscribe(prefix, listener, ChangeFeed.DEFAULT_QUEUE_CAPACITY);
+    }
+
+    public Subscription subscribe(byte[] prefix, ChangeListener listener, int queueCapacity) {
+        enter();
+        try {
+            return txns.feed().subscribe(0, prefix, listener, queueCapacity);
+        } finally {
+            exit();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.strata.engine;
 
+import dev.strata.engine.txn.TransactionMode;
 import dev.strata.engine.vfs.LocalStorage;
 import dev.strata.engine.vfs.Storage;
 
@@ -386,11 +387,66 @@ public final class StrataOptions {
         require(memoryBudget == 0 || memoryBudget >= memtableMemory(),
                 "memoryBudget " + memoryBudget + " is below what the memtables alone may hold, "
                         + "(maxImmutableMemtables + 1) x memtableSize = " + memtableMemory());
+        validateTransactionOptions();
     }
 
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new InvalidArgumentException(message);
         }
+    }
+
+    // ---------------------------------------------------------------- transactions, locks, verification (issue 5)
+
+    private TransactionMode transactionMode = TransactionMode.OPTIMISTIC;
+    private Duration lockTimeout = Duration.ofSeconds(1);
+    private boolean verificationTable;
+
+    /**
+     * How transactions handle conflicts (default {@link TransactionMode#OPTIMISTIC}). One mode per
+     * open database: opening a directory in the other mode while it is open in this process
+     * throws {@link InvalidArgumentException}.
+     */
+    public StrataOptions transactionMode(TransactionMode mode) {
+        this.transactionMode = mode;
+        return this;
+    }
+
+    public TransactionMode transactionMode() {
+        return transactionMode;
+    }
+
+    /**
+     * Pessimistic mode: how long a transaction's write (or {@code getForUpdate}) waits for a key
+     * another transaction holds before {@link LockTimeoutException}; default 1 s, as RocksDB's.
+     * Deadlocks between transactions end this way too. A transaction can override it.
+     */
+    public StrataOptions lockTimeout(Duration timeout) {
+        this.lockTimeout = timeout;
+        return this;
+    }
+
+    public Duration lockTimeout() {
+        return lockTimeout;
+    }
+
+    /**
+     * Take part in the process-wide verification table (default false): writes to the database
+     * invalidate the table's slot of each key they write, and {@code get} with an expected version
+     * can skip the read when the slot vouches for it. Enable it for data that readers cache.
+     * Applies to the default column family.
+     */
+    public StrataOptions verificationTable(boolean enabled) {
+        this.verificationTable = enabled;
+        return this;
+    }
+
+    public boolean verificationTable() {
+        return verificationTable;
+    }
+
+    private void validateTransactionOptions() {
+        require(transactionMode != null, "transactionMode must be set");
+        require(lockTimeout != null && !lockTimeout.isNegative(), "lockTimeout must be >= 0, was " + lockTimeout);
     }
 }

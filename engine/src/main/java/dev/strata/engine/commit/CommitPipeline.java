@@ -156,6 +156,7 @@ public final class CommitPipeline {
                 case CommitRecord.DELETE_RANGE -> applier.deleteRange(tree, a, b);
                 default -> throw new IllegalArgumentException("op type " + type);
             }
+            observeSingle(seqno, ts, ops, tree.id(), type, a, b, expiresAt);
             afterApply(seqno);
         } finally {
             appendLock.unlock();
@@ -214,6 +215,17 @@ public final class CommitPipeline {
      * checked under the lock, so no op lands in a family dropped meanwhile.
      */
     public CommitResult commitBatch(byte[] ops, int opsLen, int opCount, LsmTree[] families) {
+        return commitBatch(ops, opsLen, opCount, families, null);
+    }
+
+    /**
+     * As {@link #commitBatch(byte[], int, int, LsmTree[])}, running {@code validator} (if not
+     * null) under the append lock once the record's seqno is reserved and before its ops apply:
+     * no other commit can come between the check and this one. If the validator throws, nothing
+     * is committed, the seqno is taken back and the exception propagates (a transaction's
+     * conflict check).
+     */
+    public CommitResult commitBatch(byte[] ops, int opsLen, int opCount, LsmTree[] families, CommitValidator validator) {
         int payloadLen = CommitRecord.PAYLOAD_HEADER_SIZE + opsLen;
         long seqno;
         long ts;
@@ -228,6 +240,14 @@ public final class CommitPipeline {
             int opsAt = beginRecord(payloadLen, opCount);
             seqno = lastSeqno;
             ts = lastTimestamp;
+            if (validator != null) {
+                try {
+                    validator.validate();
+                } catch (RuntimeException | Error e) {
+                    unreserve(opsAt);
+                    throw e;
+                }
+            }
             if (opsAt >= 0) {
                 System.arraycopy(ops, 0, buf, opsAt, opsLen);
             }
@@ -237,6 +257,10 @@ public final class CommitPipeline {
             } catch (ByteReader.Malformed e) {
                 // The batch encoded these bytes itself, and its families were checked: a bug, not damage on disk.
                 throw new IllegalStateException("write batch is inconsistent at " + e.offset + ": " + e.getMessage(), e);
+            }
+            CommitObserver o = observer;
+            if (o != null) {
+                o.applied(seqno, ts, ops, 0, opsLen, opCount);
             }
             afterApply(seqno);
         } finally {
@@ -296,10 +320,19 @@ public final class CommitPipeline {
     }
 
     private void awaitAcknowledged(long seqno) {
-        switch (mode) {
-            case SYNC -> awaitIo(seqno, true);
-            case ASYNC -> awaitIo(seqno, false);
-            case NONE -> { }
+        boolean ok = false;
+        try {
+            switch (mode) {
+                case SYNC -> awaitIo(seqno, true);
+                case ASYNC -> awaitIo(seqno, false);
+                case NONE -> { }
+            }
+            ok = true;
+        } finally {
+            CommitObserver o = observer;
+            if (o != null) {
+                o.acknowledged(seqno, ok);
+            }
         }
     }
 
@@ -522,5 +555,73 @@ public final class CommitPipeline {
 
     public long walSyncs() {
         return wal == null ? 0 : wal.syncCount();
+    }
+
+    // ---------------------------------------------------------------- observers and validators (issue 5)
+
+    /**
+     * Sees every commit, plain or transactional: what transactions check conflicts against, what
+     * invalidates the verification table and what feeds change subscriptions.
+     */
+    public interface CommitObserver {
+        /**
+         * The record's ops (encoded as in {@link CommitRecord}; the array is only valid during the
+         * call). Runs under the append lock, in seqno order, after the ops are in the memtable and
+         * before any reader can see them. Must be quick and must not throw.
+         */
+        void applied(long seqno, long timestamp, byte[] ops, int off, int len, int opCount);
+
+        /**
+         * On the committer's thread, once {@code seqno} is visible to readers ({@code ok}), or once
+         * its commit has failed (it will never become visible in this process).
+         */
+        void acknowledged(long seqno, boolean ok);
+    }
+
+    /** Checks a transaction under the append lock; throws to refuse its commit. */
+    @FunctionalInterface
+    public interface CommitValidator {
+        void validate();
+    }
+
+    private volatile CommitObserver observer;
+    /** Encodes a single op for the observer in NONE mode, where it is not in the WAL buffer. */
+    private byte[] observerScratch = new byte[256];
+
+    /** Installs the observer of every later commit (null for none). */
+    public void observer(CommitObserver o) {
+        this.observer = o;
+    }
+
+    /** Hands a single op to the observer; {@code opsAt} is where it is in the buffer, -1 in NONE mode. */
+    private void observeSingle(long seqno, long ts, int opsAt, int cf, int type, byte[] a, byte[] b, long expiresAt) {
+        CommitObserver o = observer;
+        if (o == null) {
+            return;
+        }
+        int len = CommitRecord.opSize(cf, a.length, b == null ? -1 : b.length, type == CommitRecord.PUT_TTL);
+        if (opsAt >= 0) {
+            o.applied(seqno, ts, buf, opsAt, len, 1);
+            return;
+        }
+        if (observerScratch.length < len) {
+            observerScratch = new byte[Math.max(len, observerScratch.length * 2)];
+        }
+        CommitRecord.encodeOp(observerScratch, 0, type, cf, a, b, expiresAt);
+        o.applied(seqno, ts, observerScratch, 0, len, 1);
+        if (observerScratch.length > 1 << 20) {
+            observerScratch = new byte[256];
+        }
+    }
+
+    /**
+     * Takes back the record {@link #beginRecord} just framed at the end of the buffer (its
+     * validator refused it): the seqno goes to the next commit. Under {@link #appendLock}.
+     */
+    private void unreserve(int opsAt) {
+        lastSeqno--;
+        if (opsAt >= 0) {
+            bufLen = opsAt - CommitRecord.PAYLOAD_HEADER_SIZE - WalFormat.FRAME_HEADER_SIZE;
+        }
     }
 }
