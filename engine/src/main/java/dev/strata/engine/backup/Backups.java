@@ -123,6 +123,7 @@ public final class Backups {
             long bytes = 0;
             for (BackupMeta.FileEntry f : m.files()) {
                 Path p = backupDir.resolve(f.path());
+                refuseLink(storage, p, id);
                 if (!storage.exists(p)) {
                     throw new CorruptionException(p, 0, "backup " + id + " names " + f.path() + ", which is missing");
                 }
@@ -139,6 +140,13 @@ public final class Backups {
             return bytes;
         } catch (IOException e) {
             throw new StrataIOException("cannot verify backup " + id + " in " + backupDir, e);
+        }
+    }
+
+    /** A backup's files are plain files it wrote; a symbolic link (planted to read elsewhere) is refused. */
+    private static void refuseLink(Storage storage, Path p, long id) {
+        if (storage.isSymbolicLink(p)) {
+            throw new CorruptionException(p, 0, "backup " + id + ": " + p.getFileName() + " is a symbolic link, which a backup never holds");
         }
     }
 
@@ -324,6 +332,7 @@ public final class Backups {
             for (BackupMeta.FileEntry f : m.files()) {
                 Path from = root.resolve(f.path());
                 Path to = staging.resolve(restoredName(f.path()));
+                refuseLink(storage, from, id);
                 if (!storage.exists(from)) {
                     throw new CorruptionException(from, 0, "backup " + id + " names " + f.path() + ", which is missing");
                 }

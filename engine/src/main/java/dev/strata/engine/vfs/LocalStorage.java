@@ -91,6 +91,11 @@ public final class LocalStorage implements Storage {
     }
 
     @Override
+    public boolean isSymbolicLink(Path path) {
+        return Files.isSymbolicLink(path);
+    }
+
+    @Override
     public boolean isDirectory(Path path) {
         return Files.isDirectory(path);
     }

@@ -57,6 +57,11 @@ public interface Storage {
         }
     }
 
+    /** Whether {@code path} is a symbolic link (backups refuse to follow one). The default knows none. */
+    default boolean isSymbolicLink(Path path) {
+        return false;
+    }
+
     /** The size of a file in bytes. */
     long size(Path file) throws IOException;
 

@@ -204,6 +204,18 @@ class BackupTest {
         }
         Files.writeString(backups.resolve("meta/1"), good);
         assertThat(Backups.list(backups)).singleElement().satisfies(b -> assertThat(b.isGood()).isTrue());
+        // A shared table replaced by a symbolic link to a file elsewhere is refused, not followed.
+        Path table;
+        try (Stream<Path> s = Files.list(backups.resolve("shared"))) {
+            table = s.findFirst().orElseThrow();
+        }
+        Path elsewhere = dir.resolve("elsewhere.sst");
+        Files.move(table, elsewhere);
+        Files.createSymbolicLink(table, elsewhere);
+        assertThatThrownBy(() -> Backups.verify(backups, 1, false)).isInstanceOf(CorruptionException.class)
+                .hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> Backups.restore(backups, dir.resolve("r"), 1)).isInstanceOf(CorruptionException.class);
+        assertThat(Files.exists(dir.resolve("r"))).isFalse();
     }
 
     @Test
