@@ -198,6 +198,7 @@ public final class LsmTree {
             }
         }
         if (deleted) {
+            dev.strata.engine.util.CrashPoints.hit("recovery.orphans.deleted");
             storage.forceDirectory(sstDir);
         }
         Version v = new Version(levels);
@@ -344,6 +345,7 @@ public final class LsmTree {
                         options.tablesFor(0), cache);
                 bytesFlushed.add(t.meta().fileSize());
             }
+            dev.strata.engine.util.CrashPoints.hit("flush.table.written");
             synchronized (installLock) {
                 Version cur = view.version();
                 List<List<TableHandle>> levels = cur.copyLevels();
@@ -361,6 +363,7 @@ public final class LsmTree {
                 view = new ReadView(v.active(), List.copyOf(imm), next);
                 cur.unref();
             }
+            dev.strata.engine.util.CrashPoints.hit("flush.installed");
             flushes.increment();
             onFlushed.accept(f.lastSeqno());
             signalProgress();
@@ -464,6 +467,7 @@ public final class LsmTree {
             compactionBytesRead.add(job.bytesRead());
             compactionBytesWritten.add(job.bytesWritten());
         }
+        dev.strata.engine.util.CrashPoints.hit("compaction.outputs.written");
         synchronized (installLock) {
             Version cur = view.version();
             List<List<TableHandle>> levels = cur.copyLevels();
@@ -475,6 +479,7 @@ public final class LsmTree {
             levels.get(c.outputLevel()).addAll(outputs);
             Version next = new Version(levels);
             Manifest.write(storage, dir, new ManifestState(nextFileNumber, flushedSeqno, next.files()));
+            dev.strata.engine.util.CrashPoints.hit("compaction.installed");
             next.refTables();
             ReadView v = view;
             view = new ReadView(v.active(), v.immutables(), next);
