@@ -2,7 +2,6 @@ package dev.strata.engine.lsm;
 
 import dev.strata.engine.BackgroundErrorException;
 import dev.strata.engine.CorruptionException;
-import dev.strata.engine.StrataException;
 import dev.strata.engine.StrataIOException;
 import dev.strata.engine.iterator.InternalIterator;
 import dev.strata.engine.iterator.MemtableIterator;
@@ -552,15 +551,11 @@ public final class LsmTree {
             Thread.currentThread().interrupt();
             throw new dev.strata.engine.StrataInterruptedException("interrupted while compacting; the compaction goes on", e);
         } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (!(cause instanceof StrataException)) {
-                setBackgroundError(cause);
-            }
+            // A failed compaction latches like a background one (DESIGN.md: writes refused until
+            // reopen), whatever it failed with; the caller gets the latched error.
+            setBackgroundError(e.getCause());
             checkBackgroundError();
-            if (cause instanceof StrataException se) {
-                throw se;
-            }
-            throw new IllegalStateException(cause);
+            throw new IllegalStateException(e.getCause());
         }
     }
 
