@@ -33,6 +33,16 @@ public final class CrashTesting {
     }
 
     /**
+     * Turns the given loggers off (best effort, as above): for fault tests that make the engine
+     * log thousands of expected background failures.
+     */
+    public static void silence(String... loggers) {
+        for (String logger : loggers) {
+            System.setProperty("org.slf4j.simpleLogger.log." + logger, "off");
+        }
+    }
+
+    /**
      * The options of every crash test's database: a tiny tree (4 KiB memtables, small tables and
      * levels), so flushes, compactions, manifest installs and WAL segment deletion all run while
      * the writers are killed. Both the child and the verifying parent open with these.
