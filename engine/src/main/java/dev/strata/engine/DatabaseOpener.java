@@ -92,6 +92,7 @@ final class DatabaseOpener {
         Storage storage = options.storage();
         Path walDir = dir.resolve(WAL_DIR);
         DirectoryLock lock = null;
+        LsmTree opened = null;
         try {
             storage.createDirectories(dir);
             try {
@@ -108,21 +109,16 @@ final class DatabaseOpener {
             LsmTree tree = LsmTree.open(storage, dir, options.lsmOptions(), cache,
                     () -> snapshotBoundaries(handles, pipelineRef[0]),
                     flushed -> deleteObsoleteWal(pipelineRef[0], flushed), false, options.clock());
+            opened = tree;
             MemtableApplier applier = new MemtableApplier(tree.activeMemtable());
-            WalRecovery.Result rec;
-            try {
-                rec = WalRecovery.replay(storage, walDir, tree.flushedSeqno(), true, (buf, off, len, seqno, ts) -> {
-                    applier.beginRecord(tree.activeMemtable(), seqno);
-                    CommitRecord.decode(buf, off, len, applier, null);
-                    applier.endRecord();
-                    if (tree.activeMemtable().approximateBytes() >= options.memtableSize()) {
-                        tree.flushDuringRecovery(seqno); // a WAL larger than memory is replayed in pieces
-                    }
-                });
-            } catch (IOException | RuntimeException e) {
-                tree.close(false, () -> 0L);
-                throw e;
-            }
+            WalRecovery.Result rec = WalRecovery.replay(storage, walDir, tree.flushedSeqno(), true, (buf, off, len, seqno, ts) -> {
+                applier.beginRecord(tree.activeMemtable(), seqno);
+                CommitRecord.decode(buf, off, len, applier, null);
+                applier.endRecord();
+                if (tree.activeMemtable().approximateBytes() >= options.memtableSize()) {
+                    tree.flushDuringRecovery(seqno); // a WAL larger than memory is replayed in pieces
+                }
+            });
             long lastSeqno = Math.max(rec.lastSeqno(), tree.flushedSeqno());
             // Segments with no records (the next segment starts at the same seqno, or the segment
             // was torn while being created) go before a new segment is created: a torn one is
@@ -148,10 +144,10 @@ final class DatabaseOpener {
             pipeline.deleteObsoleteSegments(tree.flushedSeqno());
             return new StrataDatabase(dir, options, lock, tree, pipeline, handles);
         } catch (IOException e) {
-            closeQuietly(lock, e);
+            closeQuietly(opened, lock, e);
             throw new StrataIOException("cannot open " + dir, e);
         } catch (RuntimeException e) {
-            closeQuietly(lock, e);
+            closeQuietly(opened, lock, e);
             throw e;
         }
     }
@@ -188,7 +184,18 @@ final class DatabaseOpener {
         }
     }
 
-    private static void closeQuietly(DirectoryLock lock, Exception primary) {
+    /**
+     * After a failed open: stops the tree (if it was opened: a compaction it scheduled must not
+     * go on once the lock is released), then releases the lock.
+     */
+    private static void closeQuietly(LsmTree tree, DirectoryLock lock, Exception primary) {
+        if (tree != null) {
+            try {
+                tree.close(false, () -> 0L);
+            } catch (RuntimeException e) {
+                primary.addSuppressed(e);
+            }
+        }
         if (lock != null) {
             try {
                 lock.close();

@@ -577,13 +577,17 @@ public final class StrataDatabase implements AutoCloseable {
                 if (options.readOnly()) {
                     tree.close(false, pipeline::lastSeqno);
                 } else if (!none) {
-                    pipeline.close();
-                    // Sealing rolled to an empty successor: segments the tables cover can go now.
-                    pipeline.deleteObsoleteSegments(tree.flushedSeqno());
-                }
-                if (!options.readOnly()) {
+                    try {
+                        pipeline.close();
+                        // Sealing rolled to an empty successor: segments the tables cover can go now.
+                        pipeline.deleteObsoleteSegments(tree.flushedSeqno());
+                    } finally {
+                        // Even if sealing failed: the tree's jobs must stop before the lock goes.
+                        tree.close(false, pipeline::lastSeqno);
+                    }
+                } else {
                     // NONE mode has no WAL: its clean close is a flush.
-                    tree.close(none, pipeline::lastSeqno);
+                    tree.close(true, pipeline::lastSeqno);
                 }
             } catch (IOException e) {
                 failure = new StrataIOException("closing " + dir + " failed; committed data is recovered from the WAL at the next open", e);

@@ -662,8 +662,13 @@ public final class LsmTree {
      * tables. When {@code flushFirst}, the memtables are flushed before (NONE mode's clean close).
      */
     public void close(boolean flushFirst, Supplier<Long> lastSeqno) {
+        RuntimeException flushFailure = null;
         if (flushFirst && backgroundError == null) {
-            flushAndWait(() -> switchMemtable(lastSeqno.get()));
+            try {
+                flushAndWait(() -> switchMemtable(lastSeqno.get()));
+            } catch (RuntimeException e) {
+                flushFailure = e; // the threads stop and the tables close all the same
+            }
         }
         synchronized (installLock) {
             closing = true;
@@ -679,5 +684,8 @@ public final class LsmTree {
             Thread.currentThread().interrupt();
         }
         view.version().closeReaders();
+        if (flushFailure != null) {
+            throw flushFailure;
+        }
     }
 }
