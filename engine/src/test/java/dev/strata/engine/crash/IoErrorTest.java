@@ -60,12 +60,18 @@ class IoErrorTest {
                             FaultStorage fs = new FaultStorage(dir).failNth(kind, n, persistent);
                             FaultWorkload wl = new FaultWorkload(fs, s);
                             String where = "seed " + s + ", " + kind + " #" + n + (persistent ? " and every later one" : " once");
+                            long threadsBefore = FailedOpenOrCloseStopsTheTreeTest.engineThreads();
                             try {
                                 wl.run();
                                 injected += fs.injections().size();
                                 wl.recoverAndCheck();
                             } catch (AssertionError | RuntimeException e) {
                                 wl.violations.add("unexpected " + e);
+                            }
+                            long leaked = FailedOpenOrCloseStopsTheTreeTest.awaitEngineThreads(threadsBefore);
+                            if (leaked > 0) {
+                                wl.violations.add(leaked + " flush or compaction thread(s) left running with every "
+                                        + "database closed");
                             }
                             runs++;
                             typed += wl.typedErrors;
