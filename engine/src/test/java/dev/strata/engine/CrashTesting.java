@@ -113,6 +113,17 @@ public final class CrashTesting {
         return m;
     }
 
+    /** An exception and its causes, each with its first stack frames, on one line: for failure messages. */
+    public static String describe(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            b.append(t == e ? "" : " caused by ").append(t).append(" at ")
+                    .append(java.util.Arrays.stream(t.getStackTrace()).limit(6).map(String::valueOf)
+                            .collect(java.util.stream.Collectors.joining(" < ")));
+        }
+        return b.toString();
+    }
+
     /** The first difference between two states, for failure messages. */
     public static String diff(TreeMap<String, String> expected, TreeMap<String, String> actual) {
         for (var e : expected.entrySet()) {

@@ -16,14 +16,12 @@ import dev.strata.engine.vfs.Storage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Power loss at every disk-changing call (SQLite's TH3 method, DESIGN.md tests B1 and B2), for
@@ -123,7 +121,7 @@ public final class PowerCutHarness {
             th.join();
         }
         if (!errors.isEmpty()) {
-            throw new AssertionError("a committing thread failed: " + describe(errors.get(0)));
+            throw new AssertionError("a committing thread failed: " + CrashTesting.describe(errors.get(0)));
         }
     }
 
@@ -234,7 +232,7 @@ public final class PowerCutHarness {
                 return fail(where, "a new commit after recovering " + s + " got seqno " + probe);
             }
         } catch (RuntimeException e) {
-            return fail(where, "open or check failed: " + describe(e));
+            return fail(where, "open or check failed: " + CrashTesting.describe(e));
         }
         return s;
     }
@@ -252,16 +250,6 @@ public final class PowerCutHarness {
         failures.add(where + ": " + what);
         System.out.println("FAILURE " + name + " at " + where + ": " + what);
         return -1;
-    }
-
-    /** An exception and its causes with their first stack frames, for a failure message. */
-    static String describe(Throwable e) {
-        StringBuilder b = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            b.append(t == e ? "" : " caused by ").append(t).append(" at ")
-                    .append(Arrays.stream(t.getStackTrace()).limit(6).map(String::valueOf).collect(Collectors.joining(" < ")));
-        }
-        return b.toString();
     }
 
     /**
