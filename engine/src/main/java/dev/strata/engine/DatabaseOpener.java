@@ -96,6 +96,7 @@ final class DatabaseOpener {
         Storage storage = options.storage();
         Path walDir = dir.resolve(WAL_DIR);
         DirectoryLock lock = null;
+        LsmStore opened = null;
         try {
             dev.strata.engine.backup.Backups.finishInterruptedRestore(dir, storage);
             storage.createDirectories(dir);
@@ -113,10 +114,9 @@ final class DatabaseOpener {
             LsmStore tree = LsmStore.open(storage, dir, options.lsmOptions(), cache,
                     () -> snapshotBoundaries(handles, pipelineRef[0]),
                     flushed -> deleteObsoleteWal(pipelineRef[0], flushed), false, options.clock());
+            opened = tree;
             MemtableApplier applier = new MemtableApplier(tree, true);
-            WalRecovery.Result rec;
-            try {
-                rec = WalRecovery.replay(storage, walDir, tree.minFlushedSeqno(), true, (buf, off, len, seqno, ts) -> {
+            WalRecovery.Result rec = WalRecovery.replay(storage, walDir, tree.minFlushedSeqno(), true, (buf, off, len, seqno, ts) -> {
                     int families = tree.families().size();
                     applier.beginRecord(seqno);
                     CommitRecord.decode(buf, off, len, applier, null);
@@ -134,10 +134,6 @@ final class DatabaseOpener {
                         }
                     }
                 });
-            } catch (IOException | RuntimeException e) {
-                tree.close(false, () -> 0L);
-                throw e;
-            }
             long lastSeqno = Math.max(rec.lastSeqno(), tree.maxFlushedSeqno());
             // Segments with no records (the next segment starts at the same seqno, or the segment
             // was torn while being created) go before a new segment is created: a torn one is
@@ -181,10 +177,10 @@ final class DatabaseOpener {
             db.archiver = archiver;
             return db;
         } catch (IOException e) {
-            closeQuietly(lock, e);
+            closeQuietly(opened, lock, e);
             throw new StrataIOException("cannot open " + dir, e);
         } catch (RuntimeException e) {
-            closeQuietly(lock, e);
+            closeQuietly(opened, lock, e);
             throw e;
         }
     }
@@ -221,7 +217,18 @@ final class DatabaseOpener {
         }
     }
 
-    private static void closeQuietly(DirectoryLock lock, Exception primary) {
+    /**
+     * After a failed open: stops the tree (if it was opened: a compaction it scheduled must not
+     * go on once the lock is released), then releases the lock.
+     */
+    private static void closeQuietly(LsmStore tree, DirectoryLock lock, Exception primary) {
+        if (tree != null) {
+            try {
+                tree.close(false, () -> 0L);
+            } catch (RuntimeException e) {
+                primary.addSuppressed(e);
+            }
+        }
         if (lock != null) {
             try {
                 lock.close();

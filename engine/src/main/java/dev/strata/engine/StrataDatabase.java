@@ -675,16 +675,20 @@ public final class StrataDatabase implements AutoCloseable {
                 if (options.readOnly()) {
                     store.close(false, pipeline::lastSeqno);
                 } else if (!none) {
-                    pipeline.close();
-                    if (archiver != null) {
-                        archiver.close(); // the close sealed the last segment: archive it
+                    try {
+                        pipeline.close();
+                        if (archiver != null) {
+                            archiver.close(); // the close sealed the last segment: archive it
+                        }
+                        // Sealing rolled to an empty successor: segments the tables cover can go now.
+                        pipeline.deleteObsoleteSegments(store.minFlushedSeqno());
+                    } finally {
+                        // Even if sealing failed: the tree's jobs must stop before the lock goes.
+                        store.close(false, pipeline::lastSeqno);
                     }
-                    // Sealing rolled to an empty successor: segments the tables cover can go now.
-                    pipeline.deleteObsoleteSegments(store.minFlushedSeqno());
-                }
-                if (!options.readOnly()) {
+                } else {
                     // NONE mode has no WAL: its clean close is a flush.
-                    store.close(none, pipeline::lastSeqno);
+                    store.close(true, pipeline::lastSeqno);
                 }
             } catch (IOException e) {
                 failure = new StrataIOException("closing " + dir + " failed; committed data is recovered from the WAL at the next open", e);

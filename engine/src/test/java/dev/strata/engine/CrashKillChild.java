@@ -17,9 +17,13 @@ import java.util.concurrent.locks.LockSupport;
  *   ready &lt;latestSeqno after open&gt;
  *   try &lt;t&gt; &lt;opId&gt; &lt;op&gt;      before the commit starts
  *   ack &lt;seqno&gt; &lt;t&gt; &lt;opId&gt;   after the commit returned
+ *   done &lt;t&gt;                      thread t made its last op (maxOps)
  *   error &lt;stack trace&gt;          a commit failed (the parent fails the test)
  * </pre>
- * Args: dir durability(SYNC|ASYNC) seed cycle threads paceMicros. Exits by itself when stdin
+ * Args: dir durability(SYNC|ASYNC|NONE) seed cycle threads paceMicros [maxOps]. With maxOps,
+ * each thread stops after that many ops and the process halts with status 0 once all have
+ * (without closing the database): the crash-point test's child, armed with
+ * {@code -Dstrata.crashPoint}, must halt at the point long before. Exits by itself when stdin
  * closes (the parent died) or after 120 s.
  */
 public final class CrashKillChild {
@@ -52,6 +56,8 @@ public final class CrashKillChild {
         int cycle = Integer.parseInt(args[3]);
         int threads = Integer.parseInt(args[4]);
         long paceNanos = Long.parseLong(args[5]) * 1000;
+        long maxOps = args.length > 6 ? Long.parseLong(args[6]) : Long.MAX_VALUE;
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger(threads);
         Thread watchdog = new Thread(() -> {
             try {
                 while (System.in.read() >= 0) {
@@ -77,7 +83,7 @@ public final class CrashKillChild {
             int id = t;
             Thread w = new Thread(() -> {
                 try {
-                    for (long opId = 1; ; opId++) {
+                    for (long opId = 1; opId <= maxOps; opId++) {
                         KvOp op = op(seed, cycle, id, opId);
                         emit("try " + id + " " + opId + " " + op);
                         CommitResult r = op.commit(db);
@@ -86,10 +92,12 @@ public final class CrashKillChild {
                             LockSupport.parkNanos(paceNanos);
                         }
                     }
+                    emit("done " + id);
+                    if (running.decrementAndGet() == 0) {
+                        Runtime.getRuntime().halt(0);
+                    }
                 } catch (Throwable e) {
-                    java.io.StringWriter sw = new java.io.StringWriter();
-                    e.printStackTrace(new java.io.PrintWriter(sw));
-                    emit("error " + sw.toString().replace('\n', '|'));
+                    emit("error " + CrashTesting.describe(e).replace('\n', '|'));
                     Runtime.getRuntime().halt(4);
                 }
             }, "writer-" + t);

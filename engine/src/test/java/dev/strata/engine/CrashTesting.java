@@ -33,6 +33,16 @@ public final class CrashTesting {
     }
 
     /**
+     * Turns the given loggers off (best effort, as above): for fault tests that make the engine
+     * log thousands of expected background failures.
+     */
+    public static void silence(String... loggers) {
+        for (String logger : loggers) {
+            System.setProperty("org.slf4j.simpleLogger.log." + logger, "off");
+        }
+    }
+
+    /**
      * The options of every crash test's database: a tiny tree (4 KiB memtables, small tables and
      * levels), so flushes, compactions, manifest installs and WAL segment deletion all run while
      * the writers are killed. Both the child and the verifying parent open with these.
@@ -101,6 +111,17 @@ public final class CrashTesting {
             }
         }
         return m;
+    }
+
+    /** An exception and its causes, each with its first stack frames, on one line: for failure messages. */
+    public static String describe(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            b.append(t == e ? "" : " caused by ").append(t).append(" at ")
+                    .append(java.util.Arrays.stream(t.getStackTrace()).limit(6).map(String::valueOf)
+                            .collect(java.util.stream.Collectors.joining(" < ")));
+        }
+        return b.toString();
     }
 
     /** The first difference between two states, for failure messages. */

@@ -63,7 +63,7 @@ public record KvOp(boolean batch, List<Prim> prims) {
         };
     }
 
-    static String key(String prefix, int i) {
+    public static String key(String prefix, int i) {
         return prefix + "k" + (i < 10 ? "0" : "") + i;
     }
 

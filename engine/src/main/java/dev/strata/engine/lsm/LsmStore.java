@@ -217,6 +217,7 @@ public final class LsmStore {
             }
         }
         if (deleted) {
+            dev.strata.engine.util.CrashPoints.hit("recovery.orphans.deleted");
             storage.forceDirectory(sstDir);
         }
         for (LsmTree t : store.families.values()) {
@@ -604,8 +605,13 @@ public final class LsmStore {
      * tables. When {@code flushFirst}, the memtables are flushed before (NONE mode's clean close).
      */
     public void close(boolean flushFirst, LongSupplier lastSeqno) {
+        RuntimeException flushFailure = null;
         if (flushFirst && backgroundError == null) {
-            flushAndWait(() -> switchAll(lastSeqno.getAsLong()));
+            try {
+                flushAndWait(() -> switchAll(lastSeqno.getAsLong()));
+            } catch (RuntimeException e) {
+                flushFailure = e; // the threads stop and the tables close all the same
+            }
         }
         synchronized (installLock) {
             closing = true;
@@ -622,6 +628,9 @@ public final class LsmStore {
         }
         for (LsmTree t : families.values()) {
             t.currentVersion().closeReaders();
+        }
+        if (flushFailure != null) {
+            throw flushFailure;
         }
     }
 }

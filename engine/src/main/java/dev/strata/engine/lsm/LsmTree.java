@@ -1,6 +1,5 @@
 package dev.strata.engine.lsm;
 
-import dev.strata.engine.StrataException;
 import dev.strata.engine.StrataIOException;
 import dev.strata.engine.iterator.InternalIterator;
 import dev.strata.engine.iterator.MemtableIterator;
@@ -219,6 +218,7 @@ public final class LsmTree {
                         options.tablesFor(0), store.cache);
                 store.bytesFlushed.add(t.meta().fileSize());
             }
+            dev.strata.engine.util.CrashPoints.hit("flush.table.written");
             TableHandle table = t;
             Boolean done = store.install(this, cur -> {
                 List<List<TableHandle>> levels = cur.copyLevels();
@@ -240,6 +240,7 @@ public final class LsmTree {
             if (!installed && table != null) {
                 table.discard();
             }
+            dev.strata.engine.util.CrashPoints.hit("flush.installed");
             store.flushes.increment();
             store.signalProgress();
             store.afterManifestWrite();
@@ -328,6 +329,7 @@ public final class LsmTree {
             store.compactionBytesRead.add(job.bytesRead());
             store.compactionBytesWritten.add(job.bytesWritten());
         }
+        dev.strata.engine.util.CrashPoints.hit("compaction.outputs.written");
         Boolean done = store.install(this, cur -> {
             List<List<TableHandle>> levels = cur.copyLevels();
             for (TableHandle in : c.inputs()) {
@@ -338,6 +340,7 @@ public final class LsmTree {
             levels.get(c.outputLevel()).addAll(outputs);
             return new Version(levels);
         }, -1, (cur, next) -> {
+            dev.strata.engine.util.CrashPoints.hit("compaction.installed");
             next.refTables();
             ReadView v = view;
             view = new ReadView(v.active(), v.immutables(), next);
@@ -412,15 +415,11 @@ public final class LsmTree {
             Thread.currentThread().interrupt();
             throw new dev.strata.engine.StrataInterruptedException("interrupted while compacting; the compaction goes on", e);
         } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (!(cause instanceof StrataException)) {
-                store.setBackgroundError(cause);
-            }
+            // A failed compaction latches like a background one (DESIGN.md: writes refused until
+            // reopen), whatever it failed with; the caller gets the latched error.
+            store.setBackgroundError(e.getCause());
             store.checkBackgroundError();
-            if (cause instanceof StrataException se) {
-                throw se;
-            }
-            throw new IllegalStateException(cause);
+            throw new IllegalStateException(e.getCause());
         }
     }
 

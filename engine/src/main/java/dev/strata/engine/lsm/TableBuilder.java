@@ -81,6 +81,7 @@ final class TableBuilder implements AutoCloseable {
     TableHandle finish(BlockCache cache) throws IOException {
         TableProperties props = writer.finish();
         file.close();
+        dev.strata.engine.util.CrashPoints.hit("table.synced");
         storage.forceDirectory(path.getParent());
         FileMeta meta = new FileMeta(number, 0, writer.fileSize(), entries, props.smallestSeqno(), props.largestSeqno(),
                 smallest, largest);

@@ -57,6 +57,7 @@ public final class TableHandle {
         if (left == 0) {
             reader.close();
             try {
+                dev.strata.engine.util.CrashPoints.hit("table.delete");
                 storage.delete(path);
             } catch (IOException e) {
                 // The file is no longer named by the manifest; the next open deletes it as an orphan.

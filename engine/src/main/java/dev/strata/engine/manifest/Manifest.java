@@ -168,7 +168,9 @@ public final class Manifest {
             f.write(0, b, 0, b.length);
             f.force();
         }
+        dev.strata.engine.util.CrashPoints.hit("manifest.tmp.written");
         storage.rename(temp, dir.resolve(FILE));
+        dev.strata.engine.util.CrashPoints.hit("manifest.renamed");
         storage.forceDirectory(dir);
     }
 

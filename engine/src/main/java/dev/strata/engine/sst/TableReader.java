@@ -105,8 +105,19 @@ public final class TableReader implements Closeable {
         rangeTombstones = decodeRangeTombstones(readBlock(footer.rangeDel(), false));
         tombstoneIndex = rangeTombstones.isEmpty() ? RangeTombstoneIndex.EMPTY
                 : new RangeTombstoneIndex(rangeTombstones);
-        dictionary = footer.dictionary().isPresent()
-                ? new ZstdDictDecompress(readRaw(footer.dictionary())) : null;
+        dictionary = footer.dictionary().isPresent() ? openDictionary(footer.dictionary()) : null;
+    }
+
+    /** zstd refuses a dictionary whose tables do not parse (IllegalStateException): damage, like any other. */
+    private ZstdDictDecompress openDictionary(BlockHandle h) {
+        byte[] dict = readRaw(h);
+        try {
+            return new ZstdDictDecompress(dict);
+        } catch (IllegalStateException | ZstdException e) {
+            CorruptionException ce = new CorruptionException(path, h.offset(), "undecodable zstd dictionary: " + e.getMessage());
+            ce.initCause(e);
+            throw ce;
+        }
     }
 
     public Path path() {
@@ -291,6 +302,13 @@ public final class TableReader implements Closeable {
             throw new CorruptionException(path, h.offset(), "malformed compressed block: " + e.getMessage());
         }
         int src = r.position();
+        // Checked before allocating: a raw length the zstd frame does not declare is damage, not
+        // a reason to allocate up to MAX_BLOCK_SIZE (the writer always declares the content size).
+        long declared = Zstd.getFrameContentSize(buf, src, size - src);
+        if (declared != rawLen) {
+            throw new CorruptionException(path, h.offset(), "compressed block declares " + declared
+                    + " bytes, its frame " + rawLen);
+        }
         byte[] raw = new byte[rawLen];
         long n;
         try {

@@ -51,8 +51,8 @@ public final class SegmentReader implements AutoCloseable {
 
     /**
      * Opens a segment and checks its header. For the newest segment, a header that is short or
-     * all zeros (a crash while the segment was being created) gives a reader with no records
-     * ({@link #header()} null, {@link #tornTailOffset()} 0).
+     * all zeros (a crash or failed write while the segment was being created) gives a reader
+     * with no records ({@link #header()} null, {@link #tornTailOffset()} 0).
      */
     public static SegmentReader open(Storage storage, Path path, boolean newest) throws IOException {
         StorageFile f = storage.openReadOnly(path);
@@ -68,7 +68,9 @@ public final class SegmentReader implements AutoCloseable {
 
     private void readHeader() throws IOException {
         if (fileSize < WalFormat.HEADER_SIZE) {
-            if (newest && isZero(0, fileSize)) {
+            // The header is one write before any record, so a newest segment shorter than it was
+            // cut short while being created (a crash, or a write that failed half done): no record.
+            if (newest) {
                 tornTailOffset = 0;
                 pos = fileSize;
                 return;

@@ -112,6 +112,7 @@ public final class WalRecovery {
                     if (writable) {
                         try (StorageFile f = storage.openWritable(path)) {
                             f.truncate(r.tornTailOffset());
+                            dev.strata.engine.util.CrashPoints.hit("recovery.tail.truncated");
                             f.force();
                         }
                     }

@@ -90,6 +90,7 @@ public final class WalWriter implements AutoCloseable {
             if (preallocate) {
                 preallocate(writePos + 1);
             }
+            dev.strata.engine.util.CrashPoints.hit("wal.segment.created");
             f.force();
             storage.forceDirectory(dir);
         } catch (IOException | RuntimeException e) {
@@ -146,7 +147,9 @@ public final class WalWriter implements AutoCloseable {
 
     /** Makes everything written so far durable. */
     public void force() throws IOException {
+        dev.strata.engine.util.CrashPoints.hit("wal.force.before");
         file.force();
+        dev.strata.engine.util.CrashPoints.hit("wal.force.after");
         syncCount++;
     }
 
@@ -173,6 +176,7 @@ public final class WalWriter implements AutoCloseable {
             prev = e;
         }
         if (deleted > 0) {
+            dev.strata.engine.util.CrashPoints.hit("wal.segments.deleted");
             storage.forceDirectory(dir);
         }
         return deleted;
@@ -229,6 +233,7 @@ public final class WalWriter implements AutoCloseable {
 
     private void roll(long firstSeqno, boolean preallocate) throws IOException {
         seal();
+        dev.strata.engine.util.CrashPoints.hit("wal.roll.sealed");
         file.close();
         file = null;
         long sealed = segmentNumber;

@@ -1,5 +1,6 @@
 package dev.strata.engine.sst;
 
+import dev.strata.engine.vfs.MemStorage;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -98,13 +99,13 @@ class BlockCacheTest {
             for (it.seekToFirst(); it.valid(); it.next()) {
                 it.value();
             }
-            long reads = storage.reads.get();
+            long reads = storage.reads();
             long blocks = r.properties().dataBlocks();
             assertThat(cache.misses()).isEqualTo(blocks);
             for (it.seekToLast(); it.valid(); it.prev()) {
                 it.value();
             }
-            assertThat(storage.reads.get()).isEqualTo(reads);
+            assertThat(storage.reads()).isEqualTo(reads);
             assertThat(cache.hits()).isGreaterThanOrEqualTo(blocks);
         }
         // A tiny cache still answers correctly while evicting constantly.

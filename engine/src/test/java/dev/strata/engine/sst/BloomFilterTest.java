@@ -1,5 +1,6 @@
 package dev.strata.engine.sst;
 
+import dev.strata.engine.vfs.MemStorage;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -81,11 +82,11 @@ class BloomFilterTest {
             Path path = Path.of("/db/b.sst");
             m.write(storage, path, TableOptions.DEFAULTS.withBloomBitsPerKey(bits));
             try (TableReader r = TableReader.open(storage, path, 1, null)) {
-                long before = storage.reads.get();
+                long before = storage.reads();
                 for (int i = 0; i < 1000; i++) {
                     r.get(("absent-" + i).getBytes(StandardCharsets.UTF_8), Long.MAX_VALUE);
                 }
-                long reads = storage.reads.get() - before;
+                long reads = storage.reads() - before;
                 if (bits == 0) {
                     assertThat(reads).isGreaterThan(900);
                 } else {

@@ -1,5 +1,6 @@
 package dev.strata.engine.sst;
 
+import dev.strata.engine.vfs.MemStorage;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

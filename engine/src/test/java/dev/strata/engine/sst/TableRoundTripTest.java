@@ -1,5 +1,6 @@
 package dev.strata.engine.sst;
 
+import dev.strata.engine.vfs.MemStorage;
 import dev.strata.engine.util.Bytes;
 import dev.strata.engine.vfs.LocalStorage;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.strata.engine.sst;
 
+import dev.strata.engine.vfs.MemStorage;
+
 import dev.strata.engine.CorruptionException;
 import dev.strata.engine.util.Bytes;
 import org.junit.jupiter.api.Test;

@@ -24,7 +24,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Errors.</b> {@link #failNth}(kind, n, persistent) makes the n-th call of that kind
  * (1-based, counted since this storage was made) throw an {@link IOException}, once or for every
  * call from then on. A failed call changes nothing, except a failed {@code write}, which first
- * writes the first half of its bytes, as a real failing write may.
+ * writes the first half of its bytes, as a real failing write may. Each failure is remembered
+ * with its file, inode and thread ({@link #injections()}), and forces are counted per inode
+ * ({@link #forceAttempts}), so a test can tell whether a failed force was ever tried again.
+ *
+ * <p><b>Disk full.</b> {@link #quota} caps the bytes of the files the namespace names (the sum of
+ * their sizes; an unlinked file that is still open is not counted). A write that would grow past
+ * the cap writes what fits, as a real write on a full disk does, and throws
+ * {@code IOException("No space left on device")}; reads, deletes and truncations go on working.
  *
  * <p><b>Power loss.</b> Every call that changes the disk (create, write, truncate, force, rename,
  * delete, mkdir, directory force, lock-file creation) is appended, in execution order, to the
@@ -58,6 +65,10 @@ public final class FaultStorage implements Storage {
 
     public enum Mode { DROP, KEEP_RANDOM_PAGES, GARBAGE_TAIL }
 
+    /** One failed call: its kind, file (relative to the root; null if none), inode (-1 if none) and thread. */
+    public record Injection(Kind kind, String path, long node, Thread thread, IOException error) {
+    }
+
     /** One disk-changing call. {@code node} is the inode for file calls, {@code path} relative to the root. */
     public record Event(Kind kind, long node, String path, String path2, long pos, byte[] data) {
         @Override
@@ -78,7 +89,9 @@ public final class FaultStorage implements Storage {
     private final Map<String, AtomicLong> bytesRead = new ConcurrentHashMap<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final Map<String, Runnable> hooks = new ConcurrentHashMap<>();
-    private volatile IOException lastInjected;
+    private final List<Injection> injections = new CopyOnWriteArrayList<>();
+    private final Map<Long, AtomicLong> forcesByNode = new ConcurrentHashMap<>();
+    private volatile long quota = Long.MAX_VALUE;
 
     private record Fault(Kind kind, long n, boolean persistent) {
     }
@@ -112,11 +125,40 @@ public final class FaultStorage implements Storage {
 
     public void clearFaults() {
         faults.clear();
+        quota = Long.MAX_VALUE;
+    }
+
+    /** Caps the bytes the named files may hold (disk full beyond it); {@link Long#MAX_VALUE} lifts the cap. */
+    public FaultStorage quota(long bytes) {
+        quota = bytes;
+        return this;
+    }
+
+    /** The bytes of the files the namespace names now. */
+    public synchronized long usedBytes() {
+        return live.namedBytes();
     }
 
     /** The last injected exception, or null. */
     public IOException lastInjected() {
-        return lastInjected;
+        Injection i = lastInjection();
+        return i == null ? null : i.error();
+    }
+
+    /** The last injected failure, or null. */
+    public Injection lastInjection() {
+        return injections.isEmpty() ? null : injections.get(injections.size() - 1);
+    }
+
+    /** Every injected failure so far, oldest first (disk-full writes included). */
+    public List<Injection> injections() {
+        return List.copyOf(injections);
+    }
+
+    /** Calls of {@code force} on inode {@code node} so far, failed ones included. */
+    public long forceAttempts(long node) {
+        AtomicLong n = forcesByNode.get(node);
+        return n == null ? 0 : n.get();
     }
 
     /** Calls of {@code kind} so far, failed ones included. */
@@ -153,19 +195,29 @@ public final class FaultStorage implements Storage {
         return live.copy();
     }
 
-    private void before(Kind kind) throws IOException {
+    private void before(Kind kind, Path path) throws IOException {
+        before(kind, path == null ? null : rel(path), -1);
+    }
+
+    private void before(Kind kind, String path, long node) throws IOException {
         long c = counts.get(kind).incrementAndGet();
+        if (kind == Kind.FORCE) {
+            forcesByNode.computeIfAbsent(node, k -> new AtomicLong()).incrementAndGet();
+        }
         Runnable hook = hooks.get(kind.name() + "#" + c);
         if (hook != null) {
             hook.run();
         }
         for (Fault f : faults) {
             if (f.kind == kind && (c == f.n || (f.persistent && c > f.n))) {
-                IOException e = new IOException("injected " + kind + " failure (call #" + c + ")");
-                lastInjected = e;
-                throw e;
+                throw inject(kind, path, node, new IOException("injected " + kind + " failure (call #" + c + ") on " + path));
             }
         }
+    }
+
+    private IOException inject(Kind kind, String path, long node, IOException e) {
+        injections.add(new Injection(kind, path, node, Thread.currentThread(), e));
+        return e;
     }
 
     private void record(Event e) {
@@ -183,7 +235,7 @@ public final class FaultStorage implements Storage {
 
     @Override
     public StorageFile create(Path file) throws IOException {
-        before(Kind.CREATE);
+        before(Kind.CREATE, file);
         synchronized (this) {
             StorageFile f = local.create(file);
             long id = live.nextId;
@@ -194,7 +246,7 @@ public final class FaultStorage implements Storage {
 
     @Override
     public StorageFile openWritable(Path file) throws IOException {
-        before(Kind.OPEN_WRITABLE);
+        before(Kind.OPEN_WRITABLE, file);
         synchronized (this) {
             return new FaultFile(local.openWritable(file), live.idOf(rel(file)), rel(file));
         }
@@ -202,7 +254,7 @@ public final class FaultStorage implements Storage {
 
     @Override
     public StorageFile openReadOnly(Path file) throws IOException {
-        before(Kind.OPEN_READ);
+        before(Kind.OPEN_READ, file);
         synchronized (this) {
             return new FaultFile(local.openReadOnly(file), live.idOf(rel(file)), rel(file));
         }
@@ -210,7 +262,7 @@ public final class FaultStorage implements Storage {
 
     @Override
     public void rename(Path from, Path to) throws IOException {
-        before(Kind.RENAME);
+        before(Kind.RENAME, from);
         synchronized (this) {
             local.rename(from, to);
             record(new Event(Kind.RENAME, 0, rel(from), rel(to), 0, null));
@@ -219,7 +271,7 @@ public final class FaultStorage implements Storage {
 
     @Override
     public boolean delete(Path file) throws IOException {
-        before(Kind.DELETE);
+        before(Kind.DELETE, file);
         synchronized (this) {
             boolean deleted = local.delete(file);
             if (deleted) {
@@ -237,13 +289,13 @@ public final class FaultStorage implements Storage {
 
     @Override
     public long size(Path file) throws IOException {
-        before(Kind.SIZE);
+        before(Kind.SIZE, file);
         return local.size(file);
     }
 
     @Override
     public List<String> list(Path dir) throws IOException {
-        before(Kind.LIST);
+        before(Kind.LIST, dir);
         return local.list(dir);
     }
 
@@ -254,7 +306,7 @@ public final class FaultStorage implements Storage {
             missing.add(0, p);
         }
         for (Path p : missing) {
-            before(Kind.MKDIR);
+            before(Kind.MKDIR, p);
             synchronized (this) {
                 Files.createDirectory(p);
                 record(new Event(Kind.MKDIR, live.nextId, rel(p), null, 0, null));
@@ -265,7 +317,7 @@ public final class FaultStorage implements Storage {
 
     @Override
     public void forceDirectory(Path dir) throws IOException {
-        before(Kind.DIR_FORCE);
+        before(Kind.DIR_FORCE, dir);
         synchronized (this) {
             local.forceDirectory(dir);
             record(new Event(Kind.DIR_FORCE, 0, rel(dir), null, 0, null));
@@ -274,7 +326,7 @@ public final class FaultStorage implements Storage {
 
     @Override
     public DirectoryLock lock(Path lockFile) throws IOException {
-        before(Kind.LOCK);
+        before(Kind.LOCK, lockFile);
         synchronized (this) {
             boolean existed = Files.exists(lockFile);
             DirectoryLock l = local.lock(lockFile);
@@ -305,24 +357,35 @@ public final class FaultStorage implements Storage {
         @Override
         public void write(long position, byte[] src, int off, int len) throws IOException {
             try {
-                before(Kind.WRITE);
+                before(Kind.WRITE, rel, node);
             } catch (IOException e) {
                 write0(position, src, off, len / 2);
                 throw e;
             }
-            write0(position, src, off, len);
+            synchronized (FaultStorage.this) {
+                long end = Math.max(live.length(node), position + len);
+                long over = live.namedBytes() - live.length(node) + end - quota;
+                if (over > 0) {
+                    write0(position, src, off, (int) Math.max(0, len - over));
+                    throw inject(Kind.WRITE, rel, node, new IOException("No space left on device (quota of "
+                            + quota + " bytes reached writing " + rel + ")"));
+                }
+                write0(position, src, off, len);
+            }
         }
 
         private void write0(long position, byte[] src, int off, int len) throws IOException {
             synchronized (FaultStorage.this) {
-                f.write(position, src, off, len);
-                record(new Event(Kind.WRITE, node, rel, null, position, Arrays.copyOfRange(src, off, off + len)));
+                if (len > 0) {
+                    f.write(position, src, off, len);
+                    record(new Event(Kind.WRITE, node, rel, null, position, Arrays.copyOfRange(src, off, off + len)));
+                }
             }
         }
 
         @Override
         public int read(long position, ByteBuffer dst) throws IOException {
-            before(Kind.READ);
+            before(Kind.READ, rel, node);
             int n = f.read(position, dst);
             if (n > 0) {
                 bytesRead.computeIfAbsent(rel, k -> new AtomicLong()).addAndGet(n);
@@ -332,13 +395,13 @@ public final class FaultStorage implements Storage {
 
         @Override
         public long size() throws IOException {
-            before(Kind.SIZE);
+            before(Kind.SIZE, rel, node);
             return f.size();
         }
 
         @Override
         public void truncate(long size) throws IOException {
-            before(Kind.TRUNCATE);
+            before(Kind.TRUNCATE, rel, node);
             synchronized (FaultStorage.this) {
                 f.truncate(size);
                 record(new Event(Kind.TRUNCATE, node, rel, null, size, null));
@@ -347,7 +410,7 @@ public final class FaultStorage implements Storage {
 
         @Override
         public void force() throws IOException {
-            before(Kind.FORCE);
+            before(Kind.FORCE, rel, node);
             synchronized (FaultStorage.this) {
                 f.force();
                 record(new Event(Kind.FORCE, node, rel, null, 0, null));

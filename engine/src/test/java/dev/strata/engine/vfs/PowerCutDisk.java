@@ -27,7 +27,7 @@ import static dev.strata.engine.vfs.FaultStorage.PAGE;
  * model is described in {@link FaultStorage}'s class comment. Not thread-safe.
  */
 public final class PowerCutDisk {
-        private final Map<Long, Node> nodes = new HashMap<>();
+    private final Map<Long, Node> nodes = new HashMap<>();
     private final TreeMap<String, Node> names = new TreeMap<>();
     private final TreeMap<String, Node> durableNames = new TreeMap<>();
     /** Unforced entry changes, oldest first; each maps paths to their new node (null: removed). */
@@ -72,6 +72,21 @@ public final class PowerCutDisk {
     long idOf(String path) {
         Node n = names.get(path);
         return n == null ? -1 : n.id;
+    }
+
+    /** The current size of inode {@code node} (0 if unknown). */
+    long length(long node) {
+        Node n = nodes.get(node);
+        return n == null ? 0 : n.curLen;
+    }
+
+    /** The sum of the current sizes of the files the namespace names. */
+    long namedBytes() {
+        long sum = 0;
+        for (Node n : names.values()) {
+            sum += n.dir ? 0 : n.curLen;
+        }
+        return sum;
     }
 
     /** Moves the model on by one disk-changing call. */
@@ -162,7 +177,7 @@ public final class PowerCutDisk {
         }
     }
 
-/** One inode: current and last-forced content, and the pages written since the force. */
+    /** One inode: current and last-forced content, and the pages written since the force. */
     private static final class Node {
         final long id;
         final boolean dir;

@@ -1,5 +1,6 @@
 package dev.strata.engine.wal;
 
+import dev.strata.engine.Fuzzing;
 import dev.strata.engine.TestSeeds;
 import dev.strata.engine.util.ByteReader;
 import dev.strata.engine.util.Bytes;
@@ -13,13 +14,13 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The commit record codec: every op type and log entries round-trip, and a fuzzer feeds the
- * decoder random bytes and mutations of valid records: it only ever answers with the records'
- * ops or with {@link ByteReader.Malformed} naming an offset inside the payload, never another
- * exception, and never allocates from a length it did not check.
+ * The commit record codec: every op type and log entries round-trip, and a fuzzer ({@link Fuzzing})
+ * feeds the decoder random bytes and mutations of valid records (flipped and set bytes, hostile
+ * 32-bit counts, cuts): it only ever answers with the records' ops or with
+ * {@link ByteReader.Malformed} naming an offset inside the payload, never another exception, and
+ * never allocates from a length it did not check. {@code WalFuzzTest} feeds it through recovery.
  */
 class CommitRecordCodecTest {
 
@@ -125,12 +126,10 @@ class CommitRecordCodecTest {
 
     @Test
     void fuzzedPayloadsOnlyEverDecodeOrFailTyped() {
-        Long fixed = TestSeeds.fixedSeed();
-        long seed = fixed != null ? fixed : new Random().nextLong();
-        Random r = new Random(seed);
+        Fuzzing fuzz = new Fuzzing("CommitRecordCodecTest");
+        Random r = fuzz.random();
         byte[] base = sample();
         int cases = TestSeeds.scaled(50_000, 2_000_000);
-        int decoded = 0;
         for (int i = 0; i < cases; i++) {
             byte[] p;
             if (i % 4 == 0) {
@@ -140,29 +139,26 @@ class CommitRecordCodecTest {
                 p = base.clone();
                 for (int m = 1 + r.nextInt(4); m > 0; m--) {
                     int at = r.nextInt(p.length);
-                    switch (r.nextInt(3)) {
+                    switch (r.nextInt(4)) {
                         case 0 -> p[at] ^= (byte) (1 << r.nextInt(8));
                         case 1 -> p[at] = (byte) r.nextInt(256);
+                        case 2 -> Bytes.putInt(p, Math.min(at, p.length - 4), Fuzzing.hostileLength(r, p.length));
                         default -> p = Arrays.copyOf(p, at);
                     }
-                    if (p.length == 0) {
+                    if (p.length < 4) {
                         break;
                     }
                 }
             }
-            try {
+            byte[] payload = p;
+            fuzz.check("payload of " + p.length + " bytes", p.length, () -> {
                 Recorder rec = new Recorder();
-                CommitRecord.decode(p, 0, p.length, rec, rec);
-                decoded++;
-            } catch (ByteReader.Malformed m) {
-                assertThat(m.offset).as("seed %d case %d", seed, i).isBetween(0, p.length);
-            } catch (RuntimeException e) {
-                fail("seed " + seed + " case " + i + ": untyped " + e, e);
-            }
+                CommitRecord.decode(payload, 0, payload.length, rec, rec);
+            }, e -> e instanceof ByteReader.Malformed m && m.offset >= 0 && m.offset <= payload.length);
         }
-        System.out.printf("CommitRecordCodecTest seed=%d: %d fuzz cases, %d decoded, %d rejected as malformed%n",
-                seed, cases, decoded, cases - decoded);
-        assertThat(decoded).isLessThan(cases);
+        System.out.println(fuzz.summary());
+        assertThat(fuzz.failures()).as(fuzz.summary()).isEmpty();
+        assertThat(fuzz.rejected()).isGreaterThan(0).isLessThan(cases);
     }
 
     @Test

@@ -1,8 +1,4 @@
-package dev.strata.engine.sst;
-
-import dev.strata.engine.vfs.DirectoryLock;
-import dev.strata.engine.vfs.Storage;
-import dev.strata.engine.vfs.StorageFile;
+package dev.strata.engine.vfs;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -16,20 +12,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An in-memory {@link Storage} for table tests: files are byte arrays that a test can read and
- * damage directly ({@link #bytes}, {@link #replace}); counts positional reads.
+ * An in-memory {@link Storage} for format tests (tables, WAL segments, manifests, fuzzing): files
+ * are byte arrays that a test can read and damage directly ({@link #bytes}, {@link #replace});
+ * counts positional reads. Directories are implicit; forces do nothing (there is no power loss
+ * here: {@link FaultStorage} models that).
  */
-final class MemStorage implements Storage {
+public final class MemStorage implements Storage {
     private final java.util.Set<Path> locks = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    final ConcurrentHashMap<Path, byte[]> files = new ConcurrentHashMap<>();
-    final AtomicLong reads = new AtomicLong();
+    private final ConcurrentHashMap<Path, byte[]> files = new ConcurrentHashMap<>();
+    private final AtomicLong reads = new AtomicLong();
 
-    byte[] bytes(Path p) {
+    /** A copy of the file's bytes. */
+    public byte[] bytes(Path p) {
         return files.get(p).clone();
     }
 
-    void replace(Path p, byte[] content) {
+    /** Replaces (or creates) the file with {@code content}, which the storage now owns. */
+    public void replace(Path p, byte[] content) {
         files.put(p, content);
+    }
+
+    /** Positional reads so far. */
+    public long reads() {
+        return reads.get();
     }
 
     @Override
@@ -97,7 +102,7 @@ final class MemStorage implements Storage {
     public DirectoryLock lock(Path lockFile) throws java.io.IOException {
         // In memory there is one process: a lock is a name held until closed.
         if (!locks.add(lockFile)) {
-            throw new dev.strata.engine.vfs.LockHeldException(lockFile + " is locked");
+            throw new LockHeldException(lockFile + " is locked");
         }
         return () -> locks.remove(lockFile);
     }
