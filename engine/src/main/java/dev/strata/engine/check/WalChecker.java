@@ -52,6 +52,7 @@ final class WalChecker {
             // races an append can see a later frame before an earlier one: damage there is
             // reported only if a second read finds exactly the same.
             for (int retry = 0; newest && !o.problems.isEmpty() && retry < RETRIES; retry++) {
+                pauseForWriter(retry);
                 Outcome again = checkSegment(path, number, true, at);
                 if (again.problems.equals(o.problems)) {
                     break;
@@ -64,6 +65,18 @@ final class WalChecker {
     }
 
     private static final int RETRIES = 5;
+
+    /**
+     * Gives a writer descheduled in the middle of an append (a loaded machine) time to finish it
+     * before the segment is read again: 10, 20, 40, 80, 160 ms.
+     */
+    private static void pauseForWriter(int retry) {
+        try {
+            Thread.sleep(10L << retry);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     /** Where the log stands before a segment: the seqno it must continue at (-1: take the header's). */
     private record Position(long expected, boolean continued) {

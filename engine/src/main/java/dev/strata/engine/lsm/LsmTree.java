@@ -242,8 +242,10 @@ public final class LsmTree {
             }
             dev.strata.engine.util.CrashPoints.hit("flush.installed");
             store.flushes.increment();
-            store.signalProgress();
+            // WAL segments the table now covers go before waiters hear of the flush, so a flush()
+            // returns with them deleted.
             store.afterManifestWrite();
+            store.signalProgress();
             maybeScheduleCompaction();
         } catch (IOException e) {
             store.setBackgroundError(new StrataIOException("flush of the memtable of column family '" + name
@@ -354,8 +356,8 @@ public final class LsmTree {
             }
         }
         store.compactions.increment();
-        store.signalProgress();
         store.afterManifestWrite();
+        store.signalProgress();
     }
 
     /**
