@@ -8,6 +8,7 @@ import dev.strata.engine.backup.BackupResult;
 import dev.strata.engine.backup.Backups;
 import dev.strata.engine.backup.RestoreOptions;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -111,8 +112,11 @@ public class StrataBackups {
         lastFailed = true;
     }
 
-    /** Every backup in the directory, oldest first; a damaged one is listed with its problem. */
+    /** Every backup in the directory, oldest first (none before the first); a damaged one is listed with its problem. */
     public List<BackupInfo> list() {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
         return Backups.list(directory);
     }
 
