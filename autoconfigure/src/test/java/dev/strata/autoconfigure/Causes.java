@@ -1,5 +1,10 @@
 package dev.strata.autoconfigure;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** Finds the cause of a start-up failure that tests assert on, however deep Spring wrapped it. */
 public final class Causes {
 
@@ -13,5 +18,11 @@ public final class Causes {
             }
         }
         throw new AssertionError("no " + type.getSimpleName() + " among the causes of " + failure, failure);
+    }
+
+    /** Asserts that the context failed to start over an invalid property, and returns that failure. */
+    public static InvalidConfigurationPropertyValueException invalidProperty(AssertableApplicationContext context) {
+        assertThat(context).hasFailed();
+        return ofType(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class);
     }
 }

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
-import static dev.strata.autoconfigure.StrataAutoConfigurationTests.causeOfType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -78,9 +77,7 @@ class StrataColumnFamiliesTests {
     @Test
     void aBlankNameFailsStartUpNamingTheProperty() {
         runner().withPropertyValues("strata.column-families[0]= ").run(context -> {
-            assertThat(context).hasFailed();
-            InvalidConfigurationPropertyValueException e =
-                    causeOfType(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class);
+            InvalidConfigurationPropertyValueException e = Causes.invalidProperty(context);
             assertThat(e.getName()).isEqualTo("strata.column-families");
         });
     }
@@ -89,9 +86,7 @@ class StrataColumnFamiliesTests {
     void aNameTheEngineRejectsFailsStartUpNamingThePropertyAndTheReason() {
         String tooLong = "f".repeat(300);
         runner().withPropertyValues("strata.column-families=" + tooLong).run(context -> {
-            assertThat(context).hasFailed();
-            InvalidConfigurationPropertyValueException e =
-                    causeOfType(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class);
+            InvalidConfigurationPropertyValueException e = Causes.invalidProperty(context);
             assertThat(e.getName()).isEqualTo("strata.column-families");
             assertThat(e.getValue()).isEqualTo(tooLong);
             assertThat(e.getReason()).contains("255");
@@ -106,9 +101,7 @@ class StrataColumnFamiliesTests {
         runner().withPropertyValues("strata.read-only=true", "strata.column-families=history").run(context ->
                 assertThat(context.getBean(StrataColumnFamilies.class).get("history").get(bytes("k"))).isEqualTo(bytes("v")));
         runner().withPropertyValues("strata.read-only=true", "strata.column-families=history,missing").run(context -> {
-            assertThat(context).hasFailed();
-            InvalidConfigurationPropertyValueException e =
-                    causeOfType(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class);
+            InvalidConfigurationPropertyValueException e = Causes.invalidProperty(context);
             assertThat(e.getValue()).isEqualTo("missing");
             assertThat(e.getReason()).contains("read-only");
         });

@@ -60,10 +60,6 @@ class StrataBackupAutoConfigurationTests {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static <T extends Throwable> T causeOfType(Throwable failure, Class<T> type) {
-        return Causes.ofType(failure, type);
-    }
-
     @Test
     void withoutADirectoryThereAreNoBackupBeans() {
         runner().run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(StrataBackups.class)
@@ -243,9 +239,7 @@ class StrataBackupAutoConfigurationTests {
     @Test
     void aScheduleWithoutADirectoryFailsStartUpNamingTheSchedule() {
         runner().withPropertyValues("strata.backup.schedule=0 0 3 * * *").run(context -> {
-            assertThat(context).hasFailed();
-            InvalidConfigurationPropertyValueException e =
-                    causeOfType(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class);
+            InvalidConfigurationPropertyValueException e = Causes.invalidProperty(context);
             assertThat(e.getName()).isEqualTo("strata.backup.schedule");
             assertThat(e.getReason()).contains("strata.backup.directory");
         });
@@ -255,9 +249,7 @@ class StrataBackupAutoConfigurationTests {
     void aScheduleThatIsNotCronFailsStartUpNamingTheSchedule() {
         runner().withPropertyValues("strata.backup.directory=" + backupDir(), "strata.backup.schedule=every night")
                 .run(context -> {
-                    assertThat(context).hasFailed();
-                    InvalidConfigurationPropertyValueException e =
-                            causeOfType(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class);
+                    InvalidConfigurationPropertyValueException e = Causes.invalidProperty(context);
                     assertThat(e.getName()).isEqualTo("strata.backup.schedule");
                     assertThat(e.getValue()).isEqualTo("every night");
                     assertThat(e.getReason()).contains("cron");
@@ -268,9 +260,7 @@ class StrataBackupAutoConfigurationTests {
     void aNegativeKeepCountFailsStartUpNamingIt() {
         runner().withPropertyValues("strata.backup.directory=" + backupDir(), "strata.backup.keep-count=-1")
                 .run(context -> {
-                    assertThat(context).hasFailed();
-                    InvalidConfigurationPropertyValueException e =
-                            causeOfType(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class);
+                    InvalidConfigurationPropertyValueException e = Causes.invalidProperty(context);
                     assertThat(e.getName()).isEqualTo("strata.backup.keep-count");
                 });
     }
@@ -280,7 +270,7 @@ class StrataBackupAutoConfigurationTests {
         runner().withPropertyValues("strata.backup.directory=" + backupDir(), "strata.backup.schedule=0 0 3 * * *",
                 "strata.backup.zone=Nowhere/Atlantis").run(context -> {
             assertThat(context).hasFailed();
-            BindException e = causeOfType(context.getStartupFailure(), BindException.class);
+            BindException e = Causes.ofType(context.getStartupFailure(), BindException.class);
             assertThat(e.getProperty().getName()).hasToString("strata.backup.zone");
         });
     }
