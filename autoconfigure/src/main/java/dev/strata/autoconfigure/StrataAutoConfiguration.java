@@ -55,6 +55,14 @@ public class StrataAutoConfiguration {
         return StrataDatabase.open(databasePath(properties.getPath()), options);
     }
 
+    /** Creates the families of {@code strata.column-families} (none by default) and reaches any family by name. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnSingleCandidate(StrataDatabase.class)
+    public StrataColumnFamilies strataColumnFamilies(StrataDatabase database, StrataProperties properties) {
+        return new StrataColumnFamilies(database, properties.getColumnFamilies());
+    }
+
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnSingleCandidate(StrataDatabase.class)

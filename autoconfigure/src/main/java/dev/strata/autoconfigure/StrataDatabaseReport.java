@@ -1,5 +1,7 @@
 package dev.strata.autoconfigure;
 
+import dev.strata.engine.ColumnFamily;
+import dev.strata.engine.ColumnFamilyNotFoundException;
 import dev.strata.engine.StrataDatabase;
 import dev.strata.engine.handle.HandleStatus;
 import dev.strata.engine.lsm.LsmStats;
@@ -63,11 +65,7 @@ public final class StrataDatabaseReport {
         m.put("wal", Map.of("segments", db.walSegmentCount(), "bytesWritten", db.walBytesWritten(),
                 "syncs", db.walSyncCount()));
         m.put("memtables", Map.of("bytes", lsm.memtableBytes(), "immutable", lsm.immutableMemtables()));
-        List<Map<String, Object>> levels = new ArrayList<>();
-        for (int level = 0; level < lsm.levelFiles().length; level++) {
-            levels.add(Map.of("level", level, "files", lsm.levelFiles()[level], "bytes", lsm.levelBytes()[level]));
-        }
-        m.put("levels", levels);
+        m.put("levels", levels(lsm));
         m.put("flushes", Map.of("count", lsm.flushes(), "bytesWritten", lsm.bytesFlushed()));
         m.put("compactions", Map.of("count", lsm.compactions(), "bytesRead", lsm.compactionBytesRead(),
                 "bytesWritten", lsm.compactionBytesWritten()));
@@ -80,5 +78,39 @@ public final class StrataDatabaseReport {
             m.put("backgroundError", String.valueOf(refusal.getMessage()));
         }
         return m;
+    }
+
+    /**
+     * Every column family by name, the default first: its id, estimated keys, memtable and table
+     * bytes, and its levels. The work counters (flushes, compactions) are the database's, in
+     * {@link #stats}. A family dropped between listing and reading is left out.
+     */
+    public static Map<String, Object> columnFamilies(StrataDatabase db) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String name : db.columnFamilies()) {
+            ColumnFamily family;
+            try {
+                family = db.columnFamily(name);
+            } catch (ColumnFamilyNotFoundException dropped) {
+                continue;
+            }
+            LsmStats lsm = family.stats();
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("id", family.id());
+            f.put("estimatedKeys", family.estimatedCount());
+            f.put("memtableBytes", lsm.memtableBytes());
+            f.put("tableBytes", lsm.tableBytes());
+            f.put("levels", levels(lsm));
+            m.put(name, f);
+        }
+        return m;
+    }
+
+    private static List<Map<String, Object>> levels(LsmStats lsm) {
+        List<Map<String, Object>> levels = new ArrayList<>();
+        for (int level = 0; level < lsm.levelFiles().length; level++) {
+            levels.add(Map.of("level", level, "files", lsm.levelFiles()[level], "bytes", lsm.levelBytes()[level]));
+        }
+        return levels;
     }
 }

@@ -4,7 +4,11 @@ import dev.strata.engine.Durability;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The {@code strata.*} properties: where the database lives and every tuning option of
@@ -48,7 +52,7 @@ public class StrataProperties {
      * Continuous WAL archiving into this backup directory (each sealed WAL segment is copied
      * there before it may be deleted), for point-in-time restore; unset for none.
      */
-    private java.nio.file.Path walArchive;
+    private Path walArchive;
 
     /** Memory of one memtable; a full memtable is flushed to a level-0 table (at least 4KB). */
     private DataSize memtableSize = DataSize.ofMegabytes(64);
@@ -117,6 +121,15 @@ public class StrataProperties {
     /** Record where each iterator and snapshot was opened, to report leaked ones with their origin (debugging; costs a stack trace per handle). */
     private boolean trackHandleOrigins = false;
 
+    /**
+     * Column families created at start-up when missing (the default family always exists).
+     * Reach them through the StrataColumnFamilies bean.
+     */
+    private List<String> columnFamilies = new ArrayList<>();
+
+    /** Backups of the database: where they go, when they are taken and how many are kept. */
+    private final Backup backup = new Backup();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -157,11 +170,11 @@ public class StrataProperties {
         this.maxWalSize = maxWalSize;
     }
 
-    public java.nio.file.Path getWalArchive() {
+    public Path getWalArchive() {
         return walArchive;
     }
 
-    public void setWalArchive(java.nio.file.Path walArchive) {
+    public void setWalArchive(Path walArchive) {
         this.walArchive = walArchive;
     }
 
@@ -331,5 +344,83 @@ public class StrataProperties {
 
     public void setTrackHandleOrigins(boolean trackHandleOrigins) {
         this.trackHandleOrigins = trackHandleOrigins;
+    }
+
+    public List<String> getColumnFamilies() {
+        return columnFamilies;
+    }
+
+    public void setColumnFamilies(List<String> columnFamilies) {
+        this.columnFamilies = columnFamilies;
+    }
+
+    public Backup getBackup() {
+        return backup;
+    }
+
+    /** The {@code strata.backup.*} properties, read by {@link dev.strata.autoconfigure.backup.StrataBackupAutoConfiguration}. */
+    public static class Backup {
+
+        /**
+         * Directory the backups go into (created if missing); incremental, so a table is copied
+         * once for all the backups that hold it. Unset: no StrataBackups bean and no schedule.
+         */
+        private Path directory;
+
+        /**
+         * When to take a backup, as a Spring cron expression (six fields, seconds first: "0 0 3 * * *"
+         * is 03:00 every day). Unset: backups are taken only on demand (StrataBackups.backupNow or
+         * the strata endpoint).
+         */
+        private String schedule;
+
+        /** Time zone the schedule is read in; the JVM's default when unset. */
+        private ZoneId zone;
+
+        /** Good backups kept after each backup (older ones are purged); 0 keeps them all. */
+        private int keepCount = 0;
+
+        /** Whether the memtables are flushed before a backup (otherwise the WAL tail carries them). */
+        private boolean flushBeforeBackup = true;
+
+        public Path getDirectory() {
+            return directory;
+        }
+
+        public void setDirectory(Path directory) {
+            this.directory = directory;
+        }
+
+        public String getSchedule() {
+            return schedule;
+        }
+
+        public void setSchedule(String schedule) {
+            this.schedule = schedule;
+        }
+
+        public ZoneId getZone() {
+            return zone;
+        }
+
+        public void setZone(ZoneId zone) {
+            this.zone = zone;
+        }
+
+        public int getKeepCount() {
+            return keepCount;
+        }
+
+        public void setKeepCount(int keepCount) {
+            this.keepCount = keepCount;
+        }
+
+        public boolean isFlushBeforeBackup() {
+            return flushBeforeBackup;
+        }
+
+        public void setFlushBeforeBackup(boolean flushBeforeBackup) {
+            this.flushBeforeBackup = flushBeforeBackup;
+        }
     }
 }

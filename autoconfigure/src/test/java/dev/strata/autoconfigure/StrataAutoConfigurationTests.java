@@ -39,12 +39,7 @@ class StrataAutoConfigurationTests {
     }
 
     static <T extends Throwable> T causeOfType(Throwable failure, Class<T> type) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        throw new AssertionError("no " + type.getSimpleName() + " among the causes of " + failure, failure);
+        return Causes.ofType(failure, type);
     }
 
     private static byte[] bytes(String s) {

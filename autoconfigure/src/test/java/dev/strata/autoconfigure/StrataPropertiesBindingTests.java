@@ -39,8 +39,9 @@ class StrataPropertiesBindingTests {
         NON_DEFAULTS.put("strata.durability", new Object[] {"async", "ASYNC"});
         NON_DEFAULTS.put("strata.sync-interval", new Object[] {"250ms", "PT0.25S"});
         NON_DEFAULTS.put("strata.wal-segment-size", new Object[] {"1MB", 1L << 20});
-        NON_DEFAULTS.put("strata.max-wal-size", new Object[] {"64MB", 64L << 20});
-        NON_DEFAULTS.put("strata.wal-archive", new Object[] {"backups/archive-test", "backups/archive-test"});
+        NON_DEFAULTS.put("strata.max-wal-size", new Object[] {"1GB", 1L << 30});
+        // Under the module's build directory: harmless if the engine creates it.
+        NON_DEFAULTS.put("strata.wal-archive", new Object[] {"target/wal-archive-binding-test", "target/wal-archive-binding-test"});
         NON_DEFAULTS.put("strata.memtable-size", new Object[] {"8MB", 8L << 20});
         NON_DEFAULTS.put("strata.max-immutable-memtables", new Object[] {"3", 3});
         NON_DEFAULTS.put("strata.block-cache-size", new Object[] {"16MB", 16L << 20});

@@ -38,6 +38,7 @@ import java.util.function.ToDoubleFunction;
  * strata.seqno.durable        gauge            newest seqno forced to disk
  * strata.handles.open{kind}   gauge            open iterators and snapshots, kind=iterator|snapshot|other
  * strata.writes.refused       gauge            1 while a background error makes the database refuse writes
+ * strata.column.families      gauge            column families, the default one included
  * </pre>
  */
 public class StrataMetrics implements MeterBinder {
@@ -92,6 +93,8 @@ public class StrataMetrics implements MeterBinder {
         handles(registry, "other", d -> d.handleStatus().openOther());
         gauge(registry, "strata.writes.refused", null, "1 while a background error makes the database refuse writes, else 0",
                 d -> d.backgroundError() != null ? 1 : 0);
+        gauge(registry, "strata.column.families", null, "Column families, the default one included",
+                d -> d.columnFamilies().size());
     }
 
     private void counter(MeterRegistry registry, String name, String unit, String description,

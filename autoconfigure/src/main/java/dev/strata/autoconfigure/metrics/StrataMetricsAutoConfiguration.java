@@ -1,6 +1,8 @@
 package dev.strata.autoconfigure.metrics;
 
 import dev.strata.autoconfigure.StrataAutoConfiguration;
+import dev.strata.autoconfigure.backup.StrataBackupAutoConfiguration;
+import dev.strata.autoconfigure.backup.StrataBackups;
 import dev.strata.engine.StrataDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -16,9 +18,10 @@ import org.springframework.context.annotation.Bean;
  * registry (Boot binds every {@link MeterBinder} bean to it). Ordered after Boot's registry
  * auto-configuration by name, so this module needs no compile dependency on it. Turn the meters
  * off with Boot's meter filter, {@code management.metrics.enable.strata=false}; an application
- * {@link StrataMetrics} bean replaces this one.
+ * {@link StrataMetrics} bean replaces this one. With a {@link StrataBackups} bean, also the backup
+ * meters ({@link StrataBackupMetrics}).
  */
-@AutoConfiguration(after = StrataAutoConfiguration.class, afterName = {
+@AutoConfiguration(after = {StrataAutoConfiguration.class, StrataBackupAutoConfiguration.class}, afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
 @ConditionalOnClass({StrataDatabase.class, MeterBinder.class})
@@ -30,5 +33,12 @@ public class StrataMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     public StrataMetrics strataMetrics(StrataDatabase database) {
         return new StrataMetrics(database);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(StrataBackups.class)
+    public StrataBackupMetrics strataBackupMetrics(StrataBackups backups) {
+        return new StrataBackupMetrics(backups);
     }
 }

@@ -1,6 +1,7 @@
 package dev.strata.autoconfigure.endpoint;
 
 import dev.strata.autoconfigure.StrataAutoConfiguration;
+import dev.strata.autoconfigure.backup.StrataBackupAutoConfiguration;
 import dev.strata.engine.StrataDatabase;
 import dev.strata.engine.StrataOptions;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,5 +77,17 @@ class StrataEndpointAutoConfigurationTests {
     void absentWithStrataDisabled() {
         runner().withPropertyValues("management.endpoints.web.exposure.include=strata", "strata.enabled=false")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(StrataEndpoint.class));
+    }
+
+    @Test
+    void showsTheBackupsWhenTheyAreConfigured() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class, StrataAutoConfiguration.class,
+                        StrataBackupAutoConfiguration.class, StrataEndpointAutoConfiguration.class))
+                .withPropertyValues("strata.path=" + dir.resolve("db"), "strata.backup.directory=" + dir.resolve("backups"),
+                        "strata.backup.keep-count=3", "management.endpoints.web.exposure.include=strata")
+                .run(context -> assertThat(context.getBean(StrataEndpoint.class).section("backups"))
+                        .containsEntry("keepCount", 3).containsEntry("backups", List.of())
+                        .containsEntry("directory", dir.resolve("backups").toAbsolutePath().normalize().toString()));
     }
 }

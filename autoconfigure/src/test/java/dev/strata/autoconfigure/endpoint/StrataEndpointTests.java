@@ -1,5 +1,6 @@
 package dev.strata.autoconfigure.endpoint;
 
+import dev.strata.autoconfigure.backup.StrataBackups;
 import dev.strata.engine.StrataDatabase;
 import dev.strata.engine.StrataOptions;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class StrataEndpointTests {
             db.put(bytes("a"), bytes("1"));
             StrataEndpoint endpoint = new StrataEndpoint(db, options);
             Map<String, Object> all = endpoint.strata();
-            assertThat(all).containsOnlyKeys("stats", "properties");
+            assertThat(all).containsOnlyKeys("stats", "properties", "column-families");
             assertThat(at(all, "stats", "latestSeqno")).isEqualTo(1L);
             assertThat(at(all, "stats", "state")).isEqualTo("OPEN");
             assertThat(at(all, "stats", "estimatedKeys")).isEqualTo(1L);
@@ -96,7 +97,7 @@ class StrataEndpointTests {
     @Test
     void anUnknownOperationIsABadRequest() {
         try (StrataDatabase db = StrataDatabase.open(dir)) {
-            assertThat(badRequestReason(() -> new StrataEndpoint(db, null).run("drop"))).contains("flush and compact");
+            assertThat(badRequestReason(() -> new StrataEndpoint(db, null).run("drop"))).contains("flush, compact, backup and purge");
         }
     }
 
@@ -115,5 +116,64 @@ class StrataEndpointTests {
         db.close();
         Map<String, Object> stats = new StrataEndpoint(db, null).section("stats");
         assertThat(stats).containsEntry("state", "CLOSED").doesNotContainKey("estimatedKeys");
+    }
+
+    @Test
+    void columnFamiliesShowEachFamilysOwnShape() {
+        try (StrataDatabase db = StrataDatabase.open(dir)) {
+            db.put(bytes("a"), bytes("1"));
+            db.createColumnFamily("history").put(bytes("h"), bytes("1"));
+            db.columnFamily("history").put(bytes("i"), bytes("2"));
+            db.flush();
+            Map<String, Object> families = new StrataEndpoint(db, null).section("column-families");
+            assertThat(families.keySet()).containsExactly(db.columnFamilies().toArray(new String[0]));
+            assertThat(at(families, "history", "id")).isEqualTo(db.columnFamily("history").id());
+            assertThat(at(families, "history", "estimatedKeys")).isEqualTo(2L);
+            assertThat((Long) at(families, "history", "tableBytes")).isPositive();
+            assertThat(at(families, db.defaultColumnFamily().name(), "estimatedKeys")).isEqualTo(1L);
+            assertThat(new StrataEndpoint(db, null).strata()).containsKey("column-families").doesNotContainKey("backups");
+        }
+    }
+
+    @Test
+    void withoutBackupsTheSectionIsNotFoundAndBackupIsABadRequest() {
+        try (StrataDatabase db = StrataDatabase.open(dir)) {
+            StrataEndpoint endpoint = new StrataEndpoint(db, null);
+            assertThat(endpoint.section("backups")).isNull();
+            assertThat(badRequestReason(() -> endpoint.run("backup"))).contains("strata.backup.directory");
+            assertThat(badRequestReason(() -> endpoint.run("purge"))).contains("strata.backup.directory");
+        }
+    }
+
+    @Test
+    void backupTakesOneAndPurgeKeepsKeepCountAndTheSectionListsThem() {
+        try (StrataDatabase db = StrataDatabase.open(dir.resolve("db"))) {
+            StrataBackups backups = new StrataBackups(db, dir.resolve("backups"), 1, true);
+            StrataEndpoint endpoint = new StrataEndpoint(db, null, backups);
+            db.put(bytes("a"), bytes("1"));
+            Map<String, Object> taken = endpoint.run("backup");
+            assertThat(taken).containsEntry("operation", "backup").containsKey("millis");
+            assertThat((Long) at(taken, "backup", "bytesCopied")).isPositive();
+            long first = (Long) at(taken, "backup", "id");
+
+            Map<String, Object> section = endpoint.section("backups");
+            assertThat(section).containsEntry("keepCount", 1).containsEntry("successes", 1L)
+                    .containsEntry("failures", 0L);
+            assertThat(backupList(section)).singleElement().satisfies(b -> {
+                assertThat(b).containsEntry("id", first).containsEntry("seqno", 1L).containsKeys("timestamp", "files");
+                assertThat((Long) b.get("sizeBytes")).isPositive();
+            });
+
+            db.put(bytes("b"), bytes("2"));
+            long second = (Long) at(endpoint.run("backup"), "backup", "id");
+            assertThat(backupList(endpoint.section("backups"))).extracting(b -> b.get("id")).containsExactly(second);
+            assertThat(endpoint.run("purge")).containsEntry("operation", "purge").containsEntry("bytesReclaimed", 0L);
+            assertThat(endpoint.strata()).containsKey("backups");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> backupList(Map<String, Object> section) {
+        return (List<Map<String, Object>>) section.get("backups");
     }
 }

@@ -3,8 +3,11 @@ package dev.strata.autoconfigure.health;
 import dev.strata.autoconfigure.FailingForceStorage;
 import dev.strata.autoconfigure.StrataAutoConfiguration;
 import dev.strata.autoconfigure.StrataOptionsCustomizer;
+import dev.strata.autoconfigure.backup.StrataBackupAutoConfiguration;
+import dev.strata.autoconfigure.backup.StrataBackups;
 import dev.strata.engine.BackgroundErrorException;
 import dev.strata.engine.StrataDatabase;
+import dev.strata.engine.StrataException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -16,6 +19,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -120,5 +124,70 @@ class StrataHealthContributorAutoConfigurationTests {
     void absentWithoutADatabase() {
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(StrataHealthContributorAutoConfiguration.class))
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(StrataHealthIndicator.class));
+    }
+
+    private ApplicationContextRunner withBackups() {
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(StrataAutoConfiguration.class, StrataBackupAutoConfiguration.class,
+                        StrataHealthContributorAutoConfiguration.class))
+                .withPropertyValues("strata.path=" + dir.resolve("db"), "strata.backup.directory=" + dir.resolve("backups"),
+                        "strata.backup.keep-count=2");
+    }
+
+    @Test
+    void backupIndicatorOnlyWithBackups() {
+        runner().run(context -> assertThat(context).hasSingleBean(StrataHealthIndicator.class)
+                .doesNotHaveBean(StrataBackupHealthIndicator.class));
+        withBackups().run(context -> assertThat(context).hasSingleBean(StrataBackupHealthIndicator.class)
+                .hasBean("strataBackupHealthIndicator"));
+    }
+
+    @Test
+    void backupIndicatorIsUpBeforeTheFirstBackupAndShowsTheNewestAfterIt() {
+        withBackups().run(context -> {
+            HealthIndicator indicator = context.getBean("strataBackupHealthIndicator", HealthIndicator.class);
+            Health before = indicator.health();
+            assertThat(before.getStatus()).isEqualTo(Status.UP);
+            assertThat(before.getDetails()).containsEntry("successes", 0L).containsEntry("keepCount", 2)
+                    .doesNotContainKeys("lastBackupId", "lastError");
+            long id = context.getBean(StrataBackups.class).backupNow().id();
+            Health after = indicator.health();
+            assertThat(after.getStatus()).isEqualTo(Status.UP);
+            assertThat(after.getDetails()).containsEntry("successes", 1L).containsEntry("lastBackupId", id)
+                    .containsKeys("lastBackupSeqno", "lastBackupAt");
+        });
+    }
+
+    @Test
+    void backupIndicatorIsDownWhileTheNewestBackupFailedAndTheDatabaseStaysUp() throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("backups"), "not a directory");
+        withBackups().run(context -> {
+            StrataBackups backups = context.getBean(StrataBackups.class);
+            assertThatThrownBy(backups::backupNow).isInstanceOf(StrataException.class);
+            Health health = context.getBean("strataBackupHealthIndicator", HealthIndicator.class).health();
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getDetails()).containsEntry("failures", 1L).containsKeys("lastError", "lastErrorAt");
+            assertThat(context.getBean(StrataHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+            Files.delete(dir.resolve("backups"));
+            backups.backupNow();
+            assertThat(context.getBean("strataBackupHealthIndicator", HealthIndicator.class).health().getStatus())
+                    .isEqualTo(Status.UP);
+        });
+    }
+
+    @Test
+    void backupIndicatorOffWithItsOwnPropertyAndReplacedByName() {
+        withBackups().withPropertyValues("management.health.strata-backup.enabled=false").run(context ->
+                assertThat(context).hasSingleBean(StrataHealthIndicator.class)
+                        .doesNotHaveBean(StrataBackupHealthIndicator.class));
+        withBackups().withPropertyValues("management.health.strata.enabled=false").run(context ->
+                assertThat(context).doesNotHaveBean(StrataHealthIndicator.class)
+                        .hasSingleBean(StrataBackupHealthIndicator.class));
+        HealthIndicator own = () -> Health.unknown().build();
+        withBackups().withBean("strataBackupHealthIndicator", HealthIndicator.class, () -> own).run(context -> {
+            assertThat(context).doesNotHaveBean(StrataBackupHealthIndicator.class);
+            assertThat(context.getBean("strataBackupHealthIndicator")).isSameAs(own);
+        });
     }
 }

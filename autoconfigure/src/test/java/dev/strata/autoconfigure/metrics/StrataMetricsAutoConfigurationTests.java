@@ -1,6 +1,8 @@
 package dev.strata.autoconfigure.metrics;
 
 import dev.strata.autoconfigure.StrataAutoConfiguration;
+import dev.strata.autoconfigure.backup.StrataBackupAutoConfiguration;
+import dev.strata.autoconfigure.backup.StrataBackups;
 import dev.strata.engine.StrataDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -82,5 +84,25 @@ class StrataMetricsAutoConfigurationTests {
                 .withConfiguration(AutoConfigurations.of(StrataAutoConfiguration.class, StrataMetricsAutoConfiguration.class))
                 .withPropertyValues("strata.path=" + dir)
                 .run(context -> assertThat(context).hasSingleBean(StrataDatabase.class).doesNotHaveBean(StrataMetrics.class));
+    }
+
+    @Test
+    void backupMetersOnlyWithBackups() {
+        runner().run(context -> {
+            assertThat(context).doesNotHaveBean(StrataBackupMetrics.class);
+            assertThat(context.getBean(MeterRegistry.class).find("strata.backup").meter()).isNull();
+        });
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+                        SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+                        StrataAutoConfiguration.class, StrataBackupAutoConfiguration.class,
+                        StrataMetricsAutoConfiguration.class))
+                .withPropertyValues("strata.path=" + dir.resolve("db"), "strata.backup.directory=" + dir.resolve("backups"))
+                .run(context -> {
+                    assertThat(context).hasSingleBean(StrataBackupMetrics.class);
+                    context.getBean(StrataBackups.class).backupNow();
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get("strata.backup").tag("result", "success").functionTimer().count()).isEqualTo(1);
+                });
     }
 }

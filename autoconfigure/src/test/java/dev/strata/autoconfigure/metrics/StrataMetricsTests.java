@@ -4,7 +4,9 @@ import dev.strata.autoconfigure.FailingForceStorage;
 import dev.strata.engine.BackgroundErrorException;
 import dev.strata.engine.KeyValue;
 import dev.strata.engine.RangeOptions;
+import dev.strata.autoconfigure.backup.StrataBackups;
 import dev.strata.engine.StrataDatabase;
+import dev.strata.engine.StrataException;
 import dev.strata.engine.StrataIterator;
 import dev.strata.engine.StrataOptions;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -16,7 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -140,6 +144,41 @@ class StrataMetricsTests {
             assertThat(registry.get("strata.wal.written").functionCounter().getId().getBaseUnit()).isEqualTo(BaseUnits.BYTES);
             assertThat(registry.get("strata.memtable.size").gauge().getId().getBaseUnit()).isEqualTo(BaseUnits.BYTES);
             assertThat(registry.get("strata.sst.files").tag("level", "0").gauge().getId().getBaseUnit()).isEqualTo("files");
+        }
+    }
+
+    @Test
+    void columnFamiliesAreCounted() {
+        try (StrataDatabase db = StrataDatabase.open(dir)) {
+            new StrataMetrics(db).bindTo(registry);
+            assertThat(value("strata.column.families")).isEqualTo(1);
+            db.createColumnFamily("history");
+            assertThat(value("strata.column.families")).isEqualTo(2);
+            db.dropColumnFamily("history");
+            assertThat(value("strata.column.families")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void backupMetersFollowSuccessesFailuresAndBytes() throws Exception {
+        try (StrataDatabase db = StrataDatabase.open(dir.resolve("db"))) {
+            Path backupDir = dir.resolve("backups");
+            StrataBackups backups = new StrataBackups(db, backupDir, 0, true);
+            new StrataBackupMetrics(backups).bindTo(registry);
+            assertThat(value("strata.backup.running")).isZero();
+            db.put(bytes("k"), bytes("v"));
+            long copied = backups.backupNow().bytesCopied();
+            FunctionTimer success = registry.get("strata.backup").tag("result", "success").functionTimer();
+            assertThat(success.count()).isEqualTo(1);
+            assertThat(success.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+            assertThat(value("strata.backup.copied")).isEqualTo(copied);
+
+            Files.walk(backupDir).sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            Files.writeString(backupDir, "not a directory");
+            assertThatThrownBy(backups::backupNow).isInstanceOf(StrataException.class);
+            assertThat(registry.get("strata.backup").tag("result", "failure").functionTimer().count()).isEqualTo(1);
+            assertThat(success.count()).isEqualTo(1);
+            assertThat(value("strata.backup.copied")).isEqualTo(copied);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.strata.samples.inventory;
 
+import dev.strata.autoconfigure.StrataColumnFamilies;
+import dev.strata.engine.ColumnFamily;
 import dev.strata.engine.KeyValue;
 import dev.strata.engine.RangeOptions;
 import dev.strata.engine.StrataDatabase;
@@ -17,11 +19,14 @@ import java.util.stream.Stream;
 /**
  * The inventory's data in Strata, as JSON through the application's Jackson mapper:
  * <pre>
- * item/&lt;sku&gt;                      an {@link Item}
- * movement/&lt;sku&gt;/&lt;number, 19 digits&gt; a {@link Movement}, one per change of the quantity
+ * default family   item/&lt;sku&gt;                      an {@link Item}
+ * "movements"      &lt;sku&gt;/&lt;number, 19 digits&gt;     a {@link Movement}, one per change of the quantity
  * </pre>
- * A change writes the item and its movement in one {@link WriteBatch}, so both or neither
- * survive a crash. Read-modify-write cycles on one SKU are serialised by {@link KeyLocks}
+ * The movement history is an append-only log that grows without bound while items stay few, so
+ * it lives in its own column family ({@code strata.column-families=movements} creates it at
+ * start-up): listing items never scans past movements, and the history's tables are flushed and
+ * compacted on their own. A change writes the item and its movement in one {@link WriteBatch}
+ * across both families, so both or neither survive a crash. Read-modify-write cycles on one SKU are serialised by {@link KeyLocks}
  * (the engine has no transactions yet); reads take no lock and see the latest commit.
  * Used by {@link InventoryController}.
  */
@@ -32,14 +37,17 @@ public class InventoryStore {
     private static final int MAX_TEXT = 200;
     private static final Pattern SKU = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final String ITEM = "item/";
-    private static final String MOVEMENT = "movement/";
+    /** The column family of the movement history, listed in {@code strata.column-families}. */
+    static final String MOVEMENTS = "movements";
 
     private final StrataDatabase db;
+    private final ColumnFamily movements;
     private final JsonMapper json;
     private final KeyLocks locks = new KeyLocks(64);
 
-    public InventoryStore(StrataDatabase db, JsonMapper json) {
+    public InventoryStore(StrataDatabase db, StrataColumnFamilies families, JsonMapper json) {
         this.db = db;
+        this.movements = families.get(MOVEMENTS);
         this.json = json;
     }
 
@@ -54,7 +62,7 @@ public class InventoryStore {
         if (afterSku != null) {
             range.start(itemKey(checkSku(afterSku)), false);
         }
-        return readAll(range, Item.class);
+        return readAll(db.stream(range), Item.class);
     }
 
     /** Creates the item or replaces its name and quantity; a new quantity is recorded as a movement. */
@@ -109,7 +117,7 @@ public class InventoryStore {
             throw new InvalidRequestException("from must be 0 or more, was " + from);
         }
         RangeOptions range = RangeOptions.prefix(movementPrefix(sku)).start(movementKey(sku, from)).limit(checkPage(limit));
-        return readAll(range, Movement.class);
+        return readAll(movements.stream(range), Movement.class);
     }
 
     /** Removes the item and all its movements in one commit; false if there was no such item. */
@@ -119,8 +127,8 @@ public class InventoryStore {
             if (find(sku).isEmpty()) {
                 return false;
             }
-            // SKUs have no '/', so "movement/<sku>0" is the first key past every "movement/<sku>/...".
-            db.write(new WriteBatch().deleteRange(movementPrefix(sku), utf8(MOVEMENT + sku + "0")).remove(itemKey(sku)));
+            // SKUs have no '/', so "<sku>0" is the first key past every "<sku>/...".
+            db.write(new WriteBatch().deleteRange(movements, movementPrefix(sku), utf8(sku + "0")).remove(itemKey(sku)));
             return true;
         });
     }
@@ -131,12 +139,12 @@ public class InventoryStore {
         Movement movement = new Movement(item.sku(), number, delta, reason, item.quantity(), Instant.now());
         db.write(new WriteBatch()
                 .put(itemKey(item.sku()), json.writeValueAsBytes(item))
-                .put(movementKey(item.sku(), number), json.writeValueAsBytes(movement)));
+                .put(movements, movementKey(item.sku(), number), json.writeValueAsBytes(movement)));
         return item;
     }
 
-    private <T> List<T> readAll(RangeOptions range, Class<T> type) {
-        try (Stream<KeyValue> entries = db.stream(range)) {
+    private <T> List<T> readAll(Stream<KeyValue> stream, Class<T> type) {
+        try (Stream<KeyValue> entries = stream) {
             return entries.map(kv -> json.readValue(kv.value(), type)).toList();
         }
     }
@@ -180,11 +188,11 @@ public class InventoryStore {
     }
 
     private static byte[] movementPrefix(String sku) {
-        return utf8(MOVEMENT + sku + "/");
+        return utf8(sku + "/");
     }
 
     private static byte[] movementKey(String sku, long number) {
-        return utf8(MOVEMENT + sku + "/" + String.format("%019d", number));
+        return utf8(sku + "/" + String.format("%019d", number));
     }
 
     private static byte[] utf8(String s) {

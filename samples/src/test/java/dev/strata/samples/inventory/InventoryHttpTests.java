@@ -175,7 +175,25 @@ class InventoryHttpTests {
         long flushes = stats.get("flushes").get("count").asLong();
         assertThat(http.post("/actuator/strata/flush", "").status()).isEqualTo(405);
         assertThat(http.post("/actuator/strata/compact", "").status()).isEqualTo(405);
+        assertThat(http.post("/actuator/strata/backup", "").status()).isEqualTo(405);
+        assertThat(http.post("/actuator/strata/purge", "").status()).isEqualTo(405);
+        // No strata.backup.directory in the default profile: no backups section.
+        assertThat(all.has("backups")).isFalse();
+        assertThat(http.get("/actuator/strata/backups").status()).isEqualTo(404);
         assertThat(http.get("/actuator/strata/stats").body().get("flushes").get("count").asLong()).isEqualTo(flushes);
+    }
+
+    @Test
+    void theMovementHistoryIsInItsOwnColumnFamily() {
+        http.put("/items/spoon", "{\"name\":\"Spoon\",\"quantity\":6}");
+        http.post("/items/spoon/adjustments", "{\"delta\":-1}");
+        JsonNode families = http.get("/actuator/strata/column-families").body();
+        assertThat(families.has("movements")).isTrue();
+        assertThat(families.size()).isEqualTo(2);
+        assertThat(families.get("movements").get("estimatedKeys").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(http.get("/actuator/strata").body().get("column-families").has("movements")).isTrue();
+        assertThat(metric("strata.column.families")).isEqualTo(2);
+        assertThat(http.get("/items/spoon/movements").body().size()).isEqualTo(2);
     }
 
     private long metric(String name) {
