@@ -61,6 +61,13 @@ public final class PowerCutHarness {
             durablePoints.add(new long[] {fs.traceSize(), seqno});
         }
 
+        /** Closes {@code db} cleanly: from then on every commit it made must survive. */
+        public void closeDurably(FaultStorage fs, StrataDatabase db) {
+            long last = db.latestSeqno();
+            db.close();
+            durable(fs, last);
+        }
+
         public int commits() {
             return bySeqno.size();
         }

@@ -41,7 +41,7 @@ class PowerLossTreeTest {
     @Test
     void everyPowerCutAcrossFlushesCompactionAndManifestRewritesLeavesADurablePrefix() throws Exception {
         PowerCutHarness harness = new PowerCutHarness("PowerLossTreeTest", s -> options(Durability.SYNC, s));
-        harness.run(CrashTesting.seed(), CrashTesting.scaled(1, 20), CrashTesting.scaled(30, 500), (fs, db, seed) -> {
+        harness.run(CrashTesting.seed(), CrashTesting.scaled(1, 20), CrashTesting.scaled(30, 200), (fs, db, seed) -> {
             Workload wl = runWorkload(fs, db, seed);
             describeAndCheckTrace(fs.trace(), seed, wl);
             return wl;
@@ -53,18 +53,14 @@ class PowerLossTreeTest {
         try (StrataDatabase d = StrataDatabase.open(db, options(Durability.SYNC, fs))) {
             PowerCutHarness.commitConcurrently(d, fs, wl, seed, 2, 60, 0);
             flush(d, fs, wl);
-            long last = d.latestSeqno();
-            d.close();
-            wl.durable(fs, last);
+            wl.closeDurably(fs, d);
         }
         try (StrataDatabase d = StrataDatabase.open(db, options(Durability.ASYNC, fs))) {
             PowerCutHarness.commitConcurrently(d, fs, wl, seed + 1, 2, 60, 10);
             flush(d, fs, wl);
             PowerCutHarness.commitConcurrently(d, fs, wl, seed + 2, 2, 30, 10);
             d.compact(null, null);
-            long last = d.latestSeqno();
-            d.close();
-            wl.durable(fs, last);
+            wl.closeDurably(fs, d);
         }
         return wl;
     }

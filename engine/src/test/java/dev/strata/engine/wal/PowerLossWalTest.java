@@ -48,17 +48,13 @@ class PowerLossWalTest {
         StrataOptions sync = StrataOptions.defaults().storage(fs).walSegmentSize(SEGMENT).durability(Durability.SYNC);
         try (StrataDatabase d = StrataDatabase.open(db, sync)) {
             PowerCutHarness.commitConcurrently(d, fs, wl, seed, 2, 150, 0);
-            long last = d.latestSeqno();
-            d.close();
-            wl.durable(fs, last);
+            wl.closeDurably(fs, d);
         }
         StrataOptions async = StrataOptions.defaults().storage(fs).walSegmentSize(SEGMENT)
                 .durability(Durability.ASYNC).syncInterval(Duration.ofHours(1));
         try (StrataDatabase d = StrataDatabase.open(db, async)) {
             PowerCutHarness.commitConcurrently(d, fs, wl, seed + 1, 2, 60, 10);
-            long last = d.latestSeqno();
-            d.close();
-            wl.durable(fs, last);
+            wl.closeDurably(fs, d);
         }
         return wl;
     }
