@@ -79,37 +79,37 @@ class FailedOpenOrCloseStopsTheTreeTest {
 
     @Test
     void aCloseWhoseWalSealFailsStopsTheTree() throws Exception {
-        FaultStorage fs = new FaultStorage(base.resolve("close"));
-        Path dir = fs.root().resolve("db");
-        long before = engineThreads();
-        StrataDatabase db = StrataDatabase.open(dir, options(fs, Durability.SYNC, 8));
-        fill(db, 0, 20);
-        db.flush(); // the tree's threads start with its first job
-        fill(db, 20, 20);
-        assertThat(engineThreads()).isGreaterThan(before);
         // Closing seals the WAL and creates an empty successor: its header write fails.
-        fs.failNth(Kind.WRITE, fs.count(Kind.WRITE) + 1, true);
-        assertThat(catchThrowable(db::close)).isInstanceOf(StrataException.class);
-        assertThat(awaitEngineThreads(before)).as("threads of the closed database's tree still running").isZero();
-        fs.clearFaults();
-        try (StrataDatabase again = StrataDatabase.open(dir, options(fs, Durability.SYNC, 8))) {
+        FaultStorage fs = closeFailing("close", Durability.SYNC, Kind.WRITE);
+        try (StrataDatabase again = StrataDatabase.open(fs.root().resolve("db"), options(fs, Durability.SYNC, 8))) {
             assertThat(again.latestSeqno()).isEqualTo(40);
         }
     }
 
     @Test
     void aNoneModeCloseWhoseFlushFailsStopsTheTree() throws Exception {
-        FaultStorage fs = new FaultStorage(base.resolve("none"));
-        Path dir = fs.root().resolve("db");
+        // NONE mode's close flushes the memtable: creating its table fails.
+        closeFailing("none", Durability.NONE, Kind.CREATE);
+    }
+
+    /**
+     * Opens, writes, flushes (the tree's threads start with its first job), writes again, then
+     * closes with every later call of {@code kind} failing: the close fails typed and stops the
+     * tree. Returns the healed storage.
+     */
+    private FaultStorage closeFailing(String name, Durability mode, Kind kind) throws Exception {
+        FaultStorage fs = new FaultStorage(base.resolve(name));
         long before = engineThreads();
-        StrataDatabase db = StrataDatabase.open(dir, options(fs, Durability.NONE, 8));
+        StrataDatabase db = StrataDatabase.open(fs.root().resolve("db"), options(fs, mode, 8));
         fill(db, 0, 20);
         db.flush();
         fill(db, 20, 20);
-        // NONE mode's close flushes the memtable: creating its table fails.
-        fs.failNth(Kind.CREATE, fs.count(Kind.CREATE) + 1, true);
+        assertThat(engineThreads()).isGreaterThan(before);
+        fs.failNth(kind, fs.count(kind) + 1, true);
         assertThat(catchThrowable(db::close)).isInstanceOf(StrataException.class);
         assertThat(awaitEngineThreads(before)).as("threads of the closed database's tree still running").isZero();
+        fs.clearFaults();
+        return fs;
     }
 
     static long engineThreads() {

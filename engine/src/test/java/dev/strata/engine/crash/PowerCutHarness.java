@@ -23,6 +23,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Function;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * Power loss at every disk-changing call (SQLite's TH3 method, DESIGN.md tests B1 and B2), for
  * any workload run through a {@link FaultStorage}: the workload records each commit by seqno and
@@ -57,6 +59,13 @@ public final class PowerCutHarness {
         /** From the storage's current trace position on, every commit up to {@code seqno} must survive. */
         public void durable(FaultStorage fs, long seqno) {
             durablePoints.add(new long[] {fs.traceSize(), seqno});
+        }
+
+        /** Closes {@code db} cleanly: from then on every commit it made must survive. */
+        public void closeDurably(FaultStorage fs, StrataDatabase db) {
+            long last = db.latestSeqno();
+            db.close();
+            durable(fs, last);
         }
 
         public int commits() {
@@ -123,6 +132,41 @@ public final class PowerCutHarness {
         if (!errors.isEmpty()) {
             throw new AssertionError("a committing thread failed: " + CrashTesting.describe(errors.get(0)));
         }
+    }
+
+    /** Runs one workload through {@code fs} on the database directory {@code db}. */
+    @FunctionalInterface
+    public interface WorkloadRun {
+        Workload run(FaultStorage fs, Path db, long seed) throws Exception;
+    }
+
+    /**
+     * Runs {@code workloads} workloads (seeds {@code seed}, {@code seed + 1}, ...), each in a fresh
+     * scratch directory, checks every power cut of each (B1) and of a sample of their recoveries
+     * (B2), prints the figures, and fails naming the seed to replay if an image did not recover a
+     * durable prefix.
+     */
+    public void run(long seed, int workloads, int b2Sample, WorkloadRun workload) throws Exception {
+        long t0 = System.nanoTime();
+        long traceOps = 0;
+        try {
+            for (int w = 0; w < workloads; w++) {
+                Path base = CrashTesting.scratchDir("strata-" + name);
+                try {
+                    FaultStorage fs = new FaultStorage(base.resolve("live"));
+                    Workload wl = workload.run(fs, fs.root().resolve("db"), seed + w);
+                    traceOps += check(fs, wl, seed + w, b2Sample, base);
+                } finally {
+                    CrashTesting.deleteTree(base);
+                }
+            }
+        } catch (Throwable t) {
+            System.out.println(name + " failed: replay with -Dstrata.seed=" + seed);
+            throw t;
+        }
+        System.out.printf("%s seed=%d: %d workload(s), %d traced disk calls, %s, %d failures, %.1f s%n", name, seed,
+                workloads, traceOps, summary(), failures.size(), (System.nanoTime() - t0) / 1e9);
+        assertThat(failures).as("power-cut images that did not recover a durable prefix (seed %d)", seed).isEmpty();
     }
 
     /**

@@ -40,31 +40,12 @@ class PowerLossTreeTest {
 
     @Test
     void everyPowerCutAcrossFlushesCompactionAndManifestRewritesLeavesADurablePrefix() throws Exception {
-        long seed = CrashTesting.seed();
-        int workloads = CrashTesting.scaled(1, 20);
-        int b2Sample = CrashTesting.scaled(30, 500);
         PowerCutHarness harness = new PowerCutHarness("PowerLossTreeTest", s -> options(Durability.SYNC, s));
-        long t0 = System.nanoTime();
-        long traceOps = 0;
-        try {
-            for (int w = 0; w < workloads; w++) {
-                Path base = CrashTesting.scratchDir("strata-powerloss-tree");
-                try {
-                    FaultStorage fs = new FaultStorage(base.resolve("live"));
-                    Workload wl = runWorkload(fs, fs.root().resolve("db"), seed + w);
-                    describeAndCheckTrace(fs.trace(), seed + w, wl);
-                    traceOps += harness.check(fs, wl, seed + w, b2Sample, base);
-                } finally {
-                    CrashTesting.deleteTree(base);
-                }
-            }
-        } catch (Throwable t) {
-            System.out.println("PowerLossTreeTest failed: replay with -Dstrata.seed=" + seed);
-            throw t;
-        }
-        System.out.printf("PowerLossTreeTest seed=%d: %d workload(s), %d traced disk calls, %s, %d failures, %.1f s%n",
-                seed, workloads, traceOps, harness.summary(), harness.failures().size(), (System.nanoTime() - t0) / 1e9);
-        assertThat(harness.failures()).as("power-cut images that did not recover a durable prefix (seed %d)", seed).isEmpty();
+        harness.run(CrashTesting.seed(), CrashTesting.scaled(1, 20), CrashTesting.scaled(30, 200), (fs, db, seed) -> {
+            Workload wl = runWorkload(fs, db, seed);
+            describeAndCheckTrace(fs.trace(), seed, wl);
+            return wl;
+        });
     }
 
     private static Workload runWorkload(FaultStorage fs, Path db, long seed) throws Exception {
@@ -72,18 +53,14 @@ class PowerLossTreeTest {
         try (StrataDatabase d = StrataDatabase.open(db, options(Durability.SYNC, fs))) {
             PowerCutHarness.commitConcurrently(d, fs, wl, seed, 2, 60, 0);
             flush(d, fs, wl);
-            long last = d.latestSeqno();
-            d.close();
-            wl.durable(fs, last);
+            wl.closeDurably(fs, d);
         }
         try (StrataDatabase d = StrataDatabase.open(db, options(Durability.ASYNC, fs))) {
             PowerCutHarness.commitConcurrently(d, fs, wl, seed + 1, 2, 60, 10);
             flush(d, fs, wl);
             PowerCutHarness.commitConcurrently(d, fs, wl, seed + 2, 2, 30, 10);
             d.compact(null, null);
-            long last = d.latestSeqno();
-            d.close();
-            wl.durable(fs, last);
+            wl.closeDurably(fs, d);
         }
         return wl;
     }

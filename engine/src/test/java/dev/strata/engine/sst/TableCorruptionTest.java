@@ -34,7 +34,7 @@ class TableCorruptionTest {
         return Model.random(rnd, 50, 4, 80, true);
     }
 
-    private static TableOptions smallOptions(String compression) {
+    static TableOptions smallOptions(String compression) {
         TableOptions o = TableOptions.DEFAULTS.withBlockSize(256).withRestartInterval(4);
         return switch (compression) {
             case "zstd" -> o.withCompression(TableOptions.Compression.ZSTD);

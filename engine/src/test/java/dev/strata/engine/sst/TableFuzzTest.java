@@ -41,7 +41,7 @@ class TableFuzzTest {
             for (String compression : compressions) {
                 MemStorage storage = new MemStorage();
                 Model m = Model.random(new Random(11), 60, 4, 120, true);
-                m.write(storage, PATH, options(compression));
+                m.write(storage, PATH, TableCorruptionTest.smallOptions(compression));
                 byte[] good = storage.bytes(PATH);
                 List<BlockHandle> blocks;
                 try (TableReader reader = TableReader.open(storage, PATH, 9, null)) {
@@ -62,15 +62,6 @@ class TableFuzzTest {
         System.out.println(fuzz.summary());
         assertThat(fuzz.failures()).as(fuzz.summary()).isEmpty();
         assertThat(fuzz.rejected()).as("damage is found").isGreaterThan(fuzz.cases() / 4);
-    }
-
-    private static TableOptions options(String compression) {
-        TableOptions o = TableOptions.DEFAULTS.withBlockSize(256).withRestartInterval(4);
-        return switch (compression) {
-            case "zstd" -> o.withCompression(TableOptions.Compression.ZSTD);
-            case "zstd+dict" -> o.withCompression(TableOptions.Compression.ZSTD).withDictionary(512, 0);
-            default -> o;
-        };
     }
 
     /** Everything a reader of the table does: open, both scans, seeks, gets, range tombstones. */

@@ -1,15 +1,13 @@
 package dev.strata.engine.wal;
 
-import dev.strata.engine.CrashTesting;
+import dev.strata.engine.CorruptionException;
 import dev.strata.engine.StrataDatabase;
-import dev.strata.engine.StrataException;
 import dev.strata.engine.StrataIOException;
 import dev.strata.engine.StrataOptions;
 import dev.strata.engine.vfs.FaultStorage;
 import dev.strata.engine.vfs.FaultStorage.Kind;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,29 +24,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * it holds no record and is removed like an all-zero one.
  */
 class HalfWrittenSegmentHeaderTest {
-    private Path base;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        base = CrashTesting.scratchDir("strata-halfheader");
-    }
-
-    @AfterEach
-    void tearDown() {
-        CrashTesting.deleteTree(base);
-    }
+    @TempDir
+    Path base;
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    @Test
-    void aSegmentWhoseHeaderWriteFailedHalfDoneIsRemovedAtTheNextOpen() throws Exception {
-        FaultStorage fs = new FaultStorage(base.resolve("live"));
-        Path dir = fs.root().resolve("db");
-        try (StrataDatabase db = StrataDatabase.open(dir, StrataOptions.defaults().storage(fs))) {
+    /** A database with one commit, cleanly closed (so segment 1 is sealed and 2 is the empty newest). */
+    private FaultStorage oneCommit(String name) throws Exception {
+        FaultStorage fs = new FaultStorage(base.resolve(name));
+        try (StrataDatabase db = StrataDatabase.open(fs.root().resolve("db"), StrataOptions.defaults().storage(fs))) {
             db.put(b("a"), b("1"));
         }
+        return fs;
+    }
+
+    @Test
+    void aSegmentWhoseHeaderWriteFailedHalfDoneIsRemovedAtTheNextOpen() throws Exception {
+        FaultStorage fs = oneCommit("live");
+        Path dir = fs.root().resolve("db");
         // The next open creates segment 3 (close rolled to 2); its first write is the header.
         fs.failNth(Kind.WRITE, fs.count(Kind.WRITE) + 1, false);
         assertThatThrownBy(() -> StrataDatabase.open(dir, StrataOptions.defaults().storage(fs)))
@@ -66,17 +61,12 @@ class HalfWrittenSegmentHeaderTest {
 
     @Test
     void aShortHeaderInASealedSegmentIsStillCorruption() throws Exception {
-        FaultStorage fs = new FaultStorage(base.resolve("sealed"));
-        Path dir = fs.root().resolve("db");
-        try (StrataDatabase db = StrataDatabase.open(dir, StrataOptions.defaults().storage(fs))) {
-            db.put(b("a"), b("1"));
-        }
+        Path dir = oneCommit("sealed").root().resolve("db");
         Path first = dir.resolve("wal").resolve(WalFormat.fileName(1));
         byte[] whole = Files.readAllBytes(first);
         Files.write(first, java.util.Arrays.copyOf(whole, 20));
         assertThatThrownBy(() -> StrataDatabase.open(dir))
-                .isInstanceOf(StrataException.class)
-                .satisfies(e -> assertThat(e).isInstanceOf(dev.strata.engine.CorruptionException.class))
+                .isInstanceOf(CorruptionException.class)
                 .hasMessageContaining(first.getFileName().toString());
     }
 }

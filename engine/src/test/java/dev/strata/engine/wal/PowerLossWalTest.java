@@ -31,35 +31,16 @@ class PowerLossWalTest {
 
     @Test
     void everyPowerCutDuringWritesAndRecoveryLeavesADurablePrefix() throws Exception {
-        long seed = CrashTesting.seed();
-        int workloads = CrashTesting.scaled(1, 10);
-        int b2Sample = CrashTesting.scaled(30, 100);
         PowerCutHarness harness = new PowerCutHarness("PowerLossWalTest",
                 storage -> StrataOptions.defaults().storage(storage).walSegmentSize(SEGMENT).durability(Durability.SYNC));
-        long t0 = System.nanoTime();
-        long traceOps = 0;
-        try {
-            for (int w = 0; w < workloads; w++) {
-                Path base = CrashTesting.scratchDir("strata-powerloss");
-                try {
-                    FaultStorage fs = new FaultStorage(base.resolve("live"));
-                    Workload wl = runWrites(fs, fs.root().resolve("db"), seed + w);
-                    long segments = fs.trace().stream().filter(e -> e.kind() == Kind.CREATE && e.path().endsWith(".wal")).count();
-                    System.out.printf("PowerLossWalTest workload seed=%d: %d commits, %d disk calls traced (%d calls in all), "
-                            + "%d WAL segments created%n", seed + w, wl.commits(), fs.traceSize(), fs.totalCount(), segments);
-                    assertThat(segments).as("the workload rolls the WAL").isGreaterThanOrEqualTo(3);
-                    traceOps += harness.check(fs, wl, seed + w, b2Sample, base);
-                } finally {
-                    CrashTesting.deleteTree(base);
-                }
-            }
-        } catch (Throwable t) {
-            System.out.println("PowerLossWalTest failed: replay with -Dstrata.seed=" + seed);
-            throw t;
-        }
-        System.out.printf("PowerLossWalTest seed=%d: %d workload(s), %d traced disk calls, %s, %d failures, %.1f s%n",
-                seed, workloads, traceOps, harness.summary(), harness.failures().size(), (System.nanoTime() - t0) / 1e9);
-        assertThat(harness.failures()).as("power-cut images that did not recover a durable prefix (seed %d)", seed).isEmpty();
+        harness.run(CrashTesting.seed(), CrashTesting.scaled(1, 10), CrashTesting.scaled(30, 100), (fs, db, seed) -> {
+            Workload wl = runWrites(fs, db, seed);
+            long segments = fs.trace().stream().filter(e -> e.kind() == Kind.CREATE && e.path().endsWith(".wal")).count();
+            System.out.printf("PowerLossWalTest workload seed=%d: %d commits, %d disk calls traced (%d calls in all), "
+                    + "%d WAL segments created%n", seed, wl.commits(), fs.traceSize(), fs.totalCount(), segments);
+            assertThat(segments).as("the workload rolls the WAL").isGreaterThanOrEqualTo(3);
+            return wl;
+        });
     }
 
     private static Workload runWrites(FaultStorage fs, Path db, long seed) throws Exception {
@@ -67,17 +48,13 @@ class PowerLossWalTest {
         StrataOptions sync = StrataOptions.defaults().storage(fs).walSegmentSize(SEGMENT).durability(Durability.SYNC);
         try (StrataDatabase d = StrataDatabase.open(db, sync)) {
             PowerCutHarness.commitConcurrently(d, fs, wl, seed, 2, 150, 0);
-            long last = d.latestSeqno();
-            d.close();
-            wl.durable(fs, last);
+            wl.closeDurably(fs, d);
         }
         StrataOptions async = StrataOptions.defaults().storage(fs).walSegmentSize(SEGMENT)
                 .durability(Durability.ASYNC).syncInterval(Duration.ofHours(1));
         try (StrataDatabase d = StrataDatabase.open(db, async)) {
             PowerCutHarness.commitConcurrently(d, fs, wl, seed + 1, 2, 60, 10);
-            long last = d.latestSeqno();
-            d.close();
-            wl.durable(fs, last);
+            wl.closeDurably(fs, d);
         }
         return wl;
     }
