@@ -8,8 +8,8 @@ import java.nio.file.Path;
 
 /**
  * The child JVM of {@link BackupKillTest}, killed with SIGKILL at a random moment. {@code backup
- * <db> <backups>}: writes and backs up in a loop. {@code restore <backups> <target>}: restores
- * backups 1 and 2 alternately into the target in a loop. Prints a line after each completed
+ * <db> <backups>}: writes and backs up in a loop. {@code restore <backups> <target> <id> <id>}:
+ * restores the two backups alternately into the target in a loop. Prints a line after each completed
  * operation (unbuffered) so the parent knows one finished before it kills.
  */
 public final class BackupKillChild {
@@ -31,9 +31,10 @@ public final class BackupKillChild {
                 }
             }
         }
+        long[] ids = {Long.parseLong(args[3]), Long.parseLong(args[4])};
         for (int round = 0; ; round++) {
-            Backups.restore(Path.of(args[1]), Path.of(args[2]), 1 + round % 2);
-            System.out.println("restored " + (1 + round % 2));
+            Backups.restore(Path.of(args[1]), Path.of(args[2]), ids[round % 2]);
+            System.out.println("restored " + ids[round % 2]);
             System.out.flush();
         }
     }
