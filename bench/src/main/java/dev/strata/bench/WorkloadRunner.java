@@ -96,8 +96,7 @@ public final class WorkloadRunner {
             try {
                 untimedLoad(dir);
             } catch (RuntimeException | IOException e) {
-                log.println("[" + engineName + "] untimed load failed: " + e);
-                e.printStackTrace(log);
+                logFailure("[" + engineName + "] untimed load failed", e);
                 failed = true;
             }
         }
@@ -126,13 +125,23 @@ public final class WorkloadRunner {
         return r;
     }
 
+    /** Writes a failure and its causes, frame by frame, to the child's log (which the report points at). */
+    private void logFailure(String what, Throwable e) {
+        log.println(what + ":");
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            log.println((t == e ? "  " : "  caused by: ") + t);
+            for (StackTraceElement frame : t.getStackTrace()) {
+                log.println("      at " + frame);
+            }
+        }
+    }
+
     /** Runs one workload; a failure becomes an error result (with the stack trace in the log). */
     private WorkloadResult runOrReport(Workload w, Path dir, String engineName) {
         try {
             return runOne(w, dir);
         } catch (RuntimeException | IOException | AssertionError e) {
-            log.println("[run " + run + " " + engineName + "] " + w.id + " failed:");
-            e.printStackTrace(log);
+            logFailure("[run " + run + " " + engineName + "] " + w.id + " failed", e);
             return WorkloadResult.notRun(run, engineName, w, WorkloadResult.ERROR, String.valueOf(e));
         }
     }
