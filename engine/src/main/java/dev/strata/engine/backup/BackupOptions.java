@@ -6,7 +6,8 @@ package dev.strata.engine.backup;
  * tables between backups (default true; identified by number, size and CRC32C, so a table is
  * copied once for all the backups that hold it), include the WAL segments (default true; without
  * them a backup holds only what was flushed), force every file (default true). A progress
- * listener receives bytes done. Files are copied one at a time.
+ * listener receives bytes done. Tables are copied on {@code maxBackgroundOperations} threads
+ * (default 1).
  */
 public final class BackupOptions {
     boolean flushBeforeBackup = true;
@@ -14,6 +15,7 @@ public final class BackupOptions {
     boolean shareTableFiles = true;
     boolean backupLogFiles = true;
     boolean sync = true;
+    int maxBackgroundOperations = 1;
     ProgressListener progress = ProgressListener.NONE;
 
     public static BackupOptions defaults() {
@@ -51,6 +53,18 @@ public final class BackupOptions {
 
     public BackupOptions sync(boolean sync) {
         this.sync = sync;
+        return this;
+    }
+
+    /**
+     * Threads copying tables at once (default 1; rocksdb-js's option of the same name). More
+     * helps when the backup directory is on another device or a network file system.
+     */
+    public BackupOptions maxBackgroundOperations(int threads) {
+        if (threads < 1 || threads > 64) {
+            throw new dev.strata.engine.InvalidArgumentException("maxBackgroundOperations must be 1 to 64, was " + threads);
+        }
+        this.maxBackgroundOperations = threads;
         return this;
     }
 

@@ -72,6 +72,82 @@ public final class BackupWriter {
         }
     }
 
+    /** What happened to one table: its metadata entry, and whether a backup already held it. */
+    private record TableCopy(BackupMeta.FileEntry entry, boolean shared) {
+    }
+
+    /**
+     * Copies (or finds already shared) every table, on {@code maxBackgroundOperations} threads;
+     * the results keep the tables' order.
+     */
+    private List<TableCopy> copyTables(List<String> tables, Path cp, Path root, long id, java.util.Set<String> sharedNames,
+                                       BackupOptions options, BackupFiles.Progress progress) throws IOException {
+        int threads = Math.min(options.maxBackgroundOperations, Math.max(1, tables.size()));
+        if (threads <= 1) {
+            List<TableCopy> out = new ArrayList<>();
+            for (String name : tables) {
+                out.add(copyTable(name, cp, root, id, sharedNames, options, progress));
+            }
+            return out;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "strata-backup-copy");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<TableCopy>> futures = new ArrayList<>();
+            for (String name : tables) {
+                futures.add(pool.submit(() -> copyTable(name, cp, root, id, sharedNames, options, progress)));
+            }
+            List<TableCopy> out = new ArrayList<>();
+            for (java.util.concurrent.Future<TableCopy> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.strata.engine.StrataInterruptedException("interrupted while copying tables into the backup", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private TableCopy copyTable(String name, Path cp, Path root, long id, java.util.Set<String> sharedNames,
+                                BackupOptions options, BackupFiles.Progress progress) throws IOException {
+        Path table = cp.resolve(LsmStore.SST_DIR).resolve(name);
+        long size = storage.size(table);
+        if (!options.shareTableFiles) {
+            String rel = BackupLayout.PRIVATE + "/" + id + "/" + name;
+            int crc = BackupFiles.copy(storage, table, root.resolve(rel), options.sync, progress);
+            return new TableCopy(new BackupMeta.FileEntry(rel, size, crc), false);
+        }
+        // Read the table for its CRC32C only if a shared table of that number and size exists:
+        // a new table is read once, by the copy that also computes its CRC32C.
+        String number = name.substring(0, name.indexOf('.'));
+        boolean candidate = sharedNames.stream().anyMatch(n -> n.startsWith(number + "_") && n.endsWith("_" + size + ".sst"));
+        if (candidate) {
+            int crc = BackupFiles.crcOf(storage, table, progress);
+            String sharedName = BackupLayout.sharedName(name, crc, size);
+            if (sharedNames.contains(sharedName)) {
+                return new TableCopy(new BackupMeta.FileEntry(BackupLayout.SHARED + "/" + sharedName, size, crc), true);
+            }
+        }
+        Path incoming = root.resolve(BackupLayout.SHARED).resolve(name + ".incoming");
+        int crc = BackupFiles.copy(storage, table, incoming, options.sync, progress);
+        String rel = BackupLayout.SHARED + "/" + BackupLayout.sharedName(name, crc, size);
+        storage.rename(incoming, root.resolve(rel));
+        return new TableCopy(new BackupMeta.FileEntry(rel, size, crc), false);
+    }
+
     /** Takes the backup directory's lock: one backup, restore, delete or purge at a time. */
     static DirectoryLock lock(Storage storage, Path root) throws IOException {
         try {
@@ -104,35 +180,16 @@ public final class BackupWriter {
         Path privateDir = root.resolve(BackupLayout.PRIVATE).resolve(Long.toString(id));
         storage.createDirectories(privateDir.resolve(WalFormat.DIRECTORY));
         java.util.Set<String> sharedNames = new java.util.HashSet<>(storage.list(root.resolve(BackupLayout.SHARED)));
-        for (String name : storage.list(cp.resolve(LsmStore.SST_DIR))) {
-            Path table = cp.resolve(LsmStore.SST_DIR).resolve(name);
-            long size = storage.size(table);
-            if (options.shareTableFiles) {
-                // Read the table for its CRC32C only if a shared table of that number and size
-                // exists: a new table is read once, by the copy that also computes its CRC32C.
-                String number = name.substring(0, name.indexOf('.'));
-                boolean candidate = sharedNames.stream().anyMatch(n -> n.startsWith(number + "_") && n.endsWith("_" + size + ".sst"));
-                if (candidate) {
-                    int crc = BackupFiles.crcOf(storage, table, progress);
-                    String rel = BackupLayout.SHARED + "/" + BackupLayout.sharedName(name, crc, size);
-                    if (sharedNames.contains(rel.substring(BackupLayout.SHARED.length() + 1))) {
-                        shared++;
-                        files.add(new BackupMeta.FileEntry(rel, size, crc));
-                        continue;
-                    }
-                }
-                Path incoming = root.resolve(BackupLayout.SHARED).resolve(name + ".incoming");
-                int crc = BackupFiles.copy(storage, table, incoming, options.sync, progress);
-                String rel = BackupLayout.SHARED + "/" + BackupLayout.sharedName(name, crc, size);
-                storage.rename(incoming, root.resolve(rel));
-                files.add(new BackupMeta.FileEntry(rel, size, crc));
+        List<String> tables = storage.list(cp.resolve(LsmStore.SST_DIR));
+        List<TableCopy> outcomes = copyTables(tables, cp, root, id, sharedNames, options, progress);
+        for (TableCopy t : outcomes) {
+            files.add(t.entry());
+            if (t.shared()) {
+                shared++;
             } else {
-                String rel = BackupLayout.PRIVATE + "/" + id + "/" + name;
-                int crc = BackupFiles.copy(storage, table, root.resolve(rel), options.sync, progress);
-                files.add(new BackupMeta.FileEntry(rel, size, crc));
+                copied++;
+                bytesCopied += t.entry().size();
             }
-            copied++;
-            bytesCopied += size;
         }
         List<Path> rest = new ArrayList<>();
         rest.add(cp.resolve(Manifest.FILE));

@@ -70,7 +70,9 @@ class BackupTest {
                     Thread.onSpinWait();
                 }
                 long before = acked.get();
-                BackupResult r = source.backup(backups, BackupOptions.defaults().metadata(("b" + b).getBytes()));
+                // 1, 2 and 3 copying threads: the parallel copies must make the same backups.
+                BackupResult r = source.backup(backups, BackupOptions.defaults().metadata(("b" + b).getBytes())
+                        .maxBackgroundOperations(1 + b));
                 taken.add(new long[]{r.id(), before});
             }
             stop.set(true);
@@ -92,6 +94,7 @@ class BackupTest {
                 assertThat(copy.get(key((int) n))).isNull();
             }
         }
+        assertThatThrownBy(() -> BackupOptions.defaults().maxBackgroundOperations(0)).isInstanceOf(InvalidArgumentException.class);
         Path latest = dir.resolve("latest");
         assertThat(Backups.restore(backups, latest, 0)).isEqualTo(3);
     }
