@@ -60,7 +60,10 @@ public final class StrataOptionProperty {
             of("closeTimeout", (p, o) -> o.closeTimeout(p.getCloseTimeout()), o -> String.valueOf(o.closeTimeout())),
             of("asyncThreads", (p, o) -> o.asyncThreads(p.getAsyncThreads()), StrataOptions::asyncThreads),
             of("trackHandleOrigins", (p, o) -> o.trackHandleOrigins(p.isTrackHandleOrigins()),
-                    StrataOptions::trackHandleOrigins));
+                    StrataOptions::trackHandleOrigins),
+            of("transactionMode", (p, o) -> o.transactionMode(p.getTransactionMode()), o -> String.valueOf(o.transactionMode())),
+            of("lockTimeout", (p, o) -> o.lockTimeout(p.getLockTimeout()), o -> String.valueOf(o.lockTimeout())),
+            of("verificationTable", (p, o) -> o.verificationTable(p.isVerificationTable()), StrataOptions::verificationTable));
 
     private final String optionName;
     private final String propertyName;

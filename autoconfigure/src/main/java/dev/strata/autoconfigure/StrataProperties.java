@@ -122,6 +122,18 @@ public class StrataProperties {
     private boolean trackHandleOrigins = false;
 
     /**
+     * How transactions detect conflicts: OPTIMISTIC (checked at commit) or PESSIMISTIC (keys
+     * locked at the write).
+     */
+    private dev.strata.engine.txn.TransactionMode transactionMode = dev.strata.engine.txn.TransactionMode.OPTIMISTIC;
+
+    /** Pessimistic transactions: how long a write waits for a key another transaction holds. */
+    private Duration lockTimeout = Duration.ofSeconds(1);
+
+    /** Whether the database joins the process-wide verification table (fresh reads without reading). */
+    private boolean verificationTable = false;
+
+    /**
      * Column families created at start-up when missing (the default family always exists).
      * Reach them through the StrataColumnFamilies bean.
      */
@@ -344,6 +356,30 @@ public class StrataProperties {
 
     public void setTrackHandleOrigins(boolean trackHandleOrigins) {
         this.trackHandleOrigins = trackHandleOrigins;
+    }
+
+    public dev.strata.engine.txn.TransactionMode getTransactionMode() {
+        return transactionMode;
+    }
+
+    public void setTransactionMode(dev.strata.engine.txn.TransactionMode transactionMode) {
+        this.transactionMode = transactionMode;
+    }
+
+    public Duration getLockTimeout() {
+        return lockTimeout;
+    }
+
+    public void setLockTimeout(Duration lockTimeout) {
+        this.lockTimeout = lockTimeout;
+    }
+
+    public boolean isVerificationTable() {
+        return verificationTable;
+    }
+
+    public void setVerificationTable(boolean verificationTable) {
+        this.verificationTable = verificationTable;
     }
 
     public List<String> getColumnFamilies() {

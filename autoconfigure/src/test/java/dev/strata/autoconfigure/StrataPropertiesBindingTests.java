@@ -62,6 +62,9 @@ class StrataPropertiesBindingTests {
         NON_DEFAULTS.put("strata.close-timeout", new Object[] {"2s", "PT2S"});
         NON_DEFAULTS.put("strata.async-threads", new Object[] {"4", 4});
         NON_DEFAULTS.put("strata.track-handle-origins", new Object[] {"true", true});
+        NON_DEFAULTS.put("strata.transaction-mode", new Object[] {"pessimistic", "PESSIMISTIC"});
+        NON_DEFAULTS.put("strata.lock-timeout", new Object[] {"3s", "PT3S"});
+        NON_DEFAULTS.put("strata.verification-table", new Object[] {"true", true});
     }
 
     @Test
