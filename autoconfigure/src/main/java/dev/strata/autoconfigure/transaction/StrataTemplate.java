@@ -170,7 +170,8 @@ public class StrataTemplate {
 
     /** The entries of {@code range} (bounded by its limit, which is required), as the bound transaction sees them. */
     public List<KeyValue> range(ColumnFamily family, RangeOptions range) {
-        if (range == null || range.limit() <= 0) {
+        if (range == null || range.limit() == Long.MAX_VALUE) {
+            // The entries are collected into a list: an unbounded range could hold the whole database.
             throw new InvalidArgumentException("a range read through the template needs a range with a limit");
         }
         return access(txn -> drain(txn.iterator(family(family), range)), () -> drain(family(family).iterator(range)));
