@@ -126,6 +126,12 @@ public final class StrataLock implements Lock {
         return "StrataLock[" + keyText() + (registry.isLocked(key) ? ", held]" : ", free]");
     }
 
+    /** An engine condition wait that may be interrupted. */
+    @FunctionalInterface
+    private interface InterruptibleWait<T> {
+        T run() throws InterruptedException;
+    }
+
     /**
      * The engine condition, with this lock's hold taken off the registry while the engine lock is
      * released for the wait (so the thread that takes it meanwhile records its own hold) and put
@@ -148,14 +154,22 @@ public final class StrataLock implements Lock {
             registry.holds.put(mapKey, hold);
         }
 
-        @Override
-        public void await() throws InterruptedException {
+        /** Runs an interruptible engine wait with this thread's hold taken off the registry meanwhile. */
+        private <T> T released(InterruptibleWait<T> wait) throws InterruptedException {
             StrataLockRegistry.Hold hold = release();
             try {
-                engine.await();
+                return wait.run();
             } finally {
                 restore(hold);
             }
+        }
+
+        @Override
+        public void await() throws InterruptedException {
+            released(() -> {
+                engine.await();
+                return null;
+            });
         }
 
         @Override
@@ -170,12 +184,7 @@ public final class StrataLock implements Lock {
 
         @Override
         public long awaitNanos(long nanosTimeout) throws InterruptedException {
-            StrataLockRegistry.Hold hold = release();
-            try {
-                return engine.awaitNanos(nanosTimeout);
-            } finally {
-                restore(hold);
-            }
+            return released(() -> engine.awaitNanos(nanosTimeout));
         }
 
         @Override

@@ -1,18 +1,10 @@
 package dev.strata.samples.inventory;
 
 import dev.strata.engine.StrataDatabase;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,30 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * stock while conflicting commits are retried, and a burst of adjustments on one item queues on
  * the item's lock from {@code StrataLockRegistry} instead of conflicting.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@DirtiesContext
-class InventoryTransactionHttpTests {
-
-    @TempDir
-    static Path dir;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        registry.add("strata.path", () -> dir.toString());
-    }
-
-    @Value("${local.server.port}")
-    int port;
+class InventoryTransactionHttpTests extends SampleOverHttp {
 
     @Autowired
     StrataDatabase db;
-
-    private Http http;
-
-    @BeforeEach
-    void client() {
-        http = new Http(port);
-    }
 
     private static String transfer(String from, String to, long quantity) {
         return "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"quantity\":" + quantity + ",\"reason\":\"rebalance\"}";
