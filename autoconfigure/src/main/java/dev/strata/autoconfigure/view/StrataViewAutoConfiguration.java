@@ -2,6 +2,7 @@ package dev.strata.autoconfigure.view;
 
 import dev.strata.autoconfigure.StrataAutoConfiguration;
 import dev.strata.autoconfigure.StrataColumnFamilies;
+import dev.strata.autoconfigure.StrataProperties;
 import dev.strata.autoconfigure.transaction.StrataExceptionMapper;
 import dev.strata.autoconfigure.transaction.StrataTemplate;
 import dev.strata.autoconfigure.transaction.StrataTransactionAutoConfiguration;
@@ -38,9 +39,11 @@ public class StrataViewAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnSingleCandidate(StrataDatabase.class)
     public StrataViews strataViews(StrataDatabase database, StrataColumnFamilies families, StrataObjectCodecs codecs,
-                                   ObjectProvider<StrataTemplate> templates,
+                                   StrataProperties properties, ObjectProvider<StrataTemplate> templates,
                                    ObjectProvider<StrataExceptionMapper> mappers) {
-        StrataTemplate template = templates.getIfUnique(() -> new StrataTemplate(database, 0, false,
+        StrataProperties.Transaction transaction = properties.getTransaction();
+        StrataTemplate template = templates.getIfUnique(() -> new StrataTemplate(database,
+                Math.max(0, transaction.getMaxRetries()), transaction.isCoordinatedRetry(),
                 mappers.getIfUnique(() -> StrataExceptionMapper.ENGINE)));
         return new StrataViews(template, families, codecs);
     }

@@ -146,6 +146,36 @@ class StrataTransactionManagerTests {
     }
 
     @Test
+    void aKeyTheOuterTransactionReadAndARequiresNewOneCommittedMakesTheOuterCommitConflict() {
+        run(context -> {
+            StrataDatabase db = context.getBean(StrataDatabase.class);
+            assertThatThrownBy(() -> context.getBean(Outer.class).readThenRequiresNewOnTheSameKey("k"))
+                    .isInstanceOf(OptimisticLockingFailureException.class);
+            assertThat(read(db, "k")).isEqualTo("from inner");
+        });
+    }
+
+    @Test
+    void aTransactionalMethodCalledInsideATemplateCallbackJoinsOrSuspendsTheTemplatesTransaction() {
+        run(context -> {
+            StrataDatabase db = context.getBean(StrataDatabase.class);
+            Inner inner = context.getBean(Inner.class);
+            long before = db.latestSeqno();
+            context.getBean(StrataTemplate.class).executeWithoutResult(txn -> {
+                txn.put(utf8("a"), utf8("1"));
+                inner.required("b", "2");
+                assertThat(read(db, "b")).as("REQUIRED joined: not committed yet").isNull();
+                inner.requiresNew("c", "3");
+                assertThat(read(db, "c")).as("REQUIRES_NEW committed on its own").isEqualTo("3");
+                assertThat(StrataTransactions.current(db)).as("the template's transaction is bound again").contains(txn);
+            });
+            assertThat(read(db, "a")).isEqualTo("1");
+            assertThat(read(db, "b")).isEqualTo("2");
+            assertThat(db.latestSeqno()).as("the inner commit and the template's").isEqualTo(before + 2);
+        });
+    }
+
+    @Test
     void notSupportedSuspendsTheTransactionSoItsWritesCommitAtOnce() {
         run(context -> {
             StrataDatabase db = context.getBean(StrataDatabase.class);

@@ -147,6 +147,14 @@ final class TransactionalBeans {
             throw new SnapshotSeen(before.orElse(null), after.orElse(null));
         }
 
+        /** Reads the key, lets a REQUIRES_NEW transaction commit it, then writes it: the outer commit conflicts. */
+        @Transactional
+        public void readThenRequiresNewOnTheSameKey(String key) {
+            template.get(key, StrataCodecs.utf8());
+            inner.requiresNew(key, "from inner");
+            template.put(key, "from outer", StrataCodecs.utf8());
+        }
+
         @Transactional
         public void writeThenNotSupportedThenFail(String key, boolean[] innerSawTransaction) {
             template.put(key, "outer", StrataCodecs.utf8());
