@@ -502,6 +502,11 @@ public final class Transaction implements AutoCloseable {
         logCount++;
     }
 
+    /** Whether the transaction has anything to commit: a write or a transaction-log entry. */
+    public boolean hasWrites() {
+        return !overlay.isEmpty() || logCount > 0;
+    }
+
     /** Log entries added so far. */
     public int logEntryCount() {
         return logCount;
