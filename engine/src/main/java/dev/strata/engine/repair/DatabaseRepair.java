@@ -139,11 +139,23 @@ public final class DatabaseRepair {
         long flushed;
         final List<FileMeta> files = new ArrayList<>();
         boolean placed;
+        /** The findings of this family's lost tables (indexes into {@link #findings}) and what each table held. */
+        final Map<Integer, FileMeta> lost = new LinkedHashMap<>();
+        /** Whether the lost tables' commits are replayed from the WAL (its flushed seqno lowered below them). */
+        boolean replaysLost;
 
         Family(int id, String name, long flushed) {
             this.id = id;
             this.name = name;
             this.flushed = flushed;
+        }
+
+        long lostSmallestSeqno() {
+            return lost.values().stream().mapToLong(FileMeta::smallestSeqno).min().orElse(Long.MAX_VALUE);
+        }
+
+        long lostLargestSeqno() {
+            return lost.values().stream().mapToLong(FileMeta::largestSeqno).max().orElse(-1);
         }
     }
 
@@ -173,6 +185,7 @@ public final class DatabaseRepair {
                 }
             }
         }
+        long walStart = walStart();
         boolean defaultKnown = families.containsKey(ManifestState.DEFAULT_FAMILY_ID);
         if (!defaultKnown) {
             families.put(ManifestState.DEFAULT_FAMILY_ID, new Family(ManifestState.DEFAULT_FAMILY_ID,
@@ -187,15 +200,18 @@ public final class DatabaseRepair {
             // Every WAL segment before the first one left was deleted because the tables held its
             // commits (docs/format.md): the default family was flushed at least up to there.
             Family d = families.get(ManifestState.DEFAULT_FAMILY_ID);
-            d.flushed = Math.max(d.flushed, firstWalSeqno() - 1);
+            d.flushed = Math.max(d.flushed, walStart == Long.MAX_VALUE ? 0 : walStart - 1);
+        }
+        for (Family f : families.values()) {
+            for (FileMeta m : f.files) {
+                f.flushed = Math.max(f.flushed, m.largestSeqno());
+            }
+            replayLostFromWal(f, walStart);
         }
         long maxFlushed = 0;
         long minFlushed = Long.MAX_VALUE;
         int keptTables = 0;
         for (Family f : families.values()) {
-            for (FileMeta m : f.files) {
-                f.flushed = Math.max(f.flushed, m.largestSeqno());
-            }
             keptTables += f.files.size();
             maxFlushed = Math.max(maxFlushed, f.flushed);
             minFlushed = Math.min(minFlushed, f.flushed);
@@ -204,6 +220,11 @@ public final class DatabaseRepair {
         progress.checking(dir.resolve(DatabaseLayout.WAL_DIR), tableFiles.size(), tableFiles.size() + 1);
         WalSalvage.Result wal = WalSalvage.read(storage, dir, minFlushed);
         judgeWal(wal, families);
+        for (Family f : families.values()) {
+            if (f.replaysLost) {
+                reportReplayed(f, wal.cut());
+            }
+        }
         if (status != ManifestStatus.SOUND) {
             for (int id : wal.familyIds()) {
                 if (!families.containsKey(id)) {
@@ -253,10 +274,12 @@ public final class DatabaseRepair {
         if (file == null) {
             findings.add(new Finding(expected, -1, f.name, "the " + (status == ManifestStatus.SOUND ? "" : "damaged ")
                     + "manifest names this table; the file does not exist", "lost: " + what, true));
+            f.lost.put(findings.size() - 1, m);
             return true;
         }
         if (!r.ok()) {
             damagedTable(file, r, f.name, "lost: " + what);
+            f.lost.put(findings.size() - 1, m);
             return true;
         }
         String disagreement = disagreement(m, size(file), r.properties());
@@ -270,6 +293,7 @@ public final class DatabaseRepair {
         findings.add(new Finding(file, -1, f.name, "the manifest's record of this table disagrees with it: "
                 + disagreement, "moved to " + lostText(file) + "; lost: " + what, true));
         move(file, "its manifest record disagrees with it");
+        f.lost.put(findings.size() - 1, m);
         return true;
     }
 
@@ -393,8 +417,8 @@ public final class DatabaseRepair {
         return out;
     }
 
-    /** The first seqno of the oldest WAL segment whose header reads, or 1. */
-    private long firstWalSeqno() throws IOException {
+    /** The first seqno of the oldest WAL segment, or {@link Long#MAX_VALUE} when no segment's header reads. */
+    private long walStart() throws IOException {
         List<Long> numbers = DatabaseLayout.listSegments(storage, dir, null);
         for (int i = 0; i < numbers.size(); i++) {
             try (SegmentReader r = SegmentReader.open(storage, DatabaseLayout.segmentPath(dir, numbers.get(i)),
@@ -403,10 +427,47 @@ public final class DatabaseRepair {
                     return r.header().firstSeqno();
                 }
             } catch (dev.strata.engine.CorruptionException e) {
-                return 1; // unreadable: claim nothing about what was flushed
+                return Long.MAX_VALUE; // unreadable: claim nothing about what the WAL holds
             }
         }
-        return 1;
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * A family's lost tables may still have every commit in the WAL (the segments a flush covers
+     * are deleted only once every family has flushed them, and archives or checkpoints may pin
+     * them). Then the family's flushed seqno goes below them and recovery replays them, provided
+     * no table the family keeps holds a later commit (which the replay would put under it).
+     */
+    private static void replayLostFromWal(Family f, long walStart) {
+        long smallest = f.lostSmallestSeqno();
+        if (f.lost.isEmpty() || walStart > smallest) {
+            return;
+        }
+        for (FileMeta kept : f.files) {
+            if (kept.largestSeqno() >= smallest) {
+                return;
+            }
+        }
+        f.flushed = Math.min(f.flushed, smallest - 1);
+        f.replaysLost = true;
+    }
+
+    /** Rewrites the findings of a family's lost tables whose commits the WAL replays. */
+    private void reportReplayed(Family f, WalSalvage.Cut cut) {
+        for (Map.Entry<Integer, FileMeta> e : f.lost.entrySet()) {
+            Finding old = findings.get(e.getKey());
+            FileMeta m = e.getValue();
+            String moved = old.consequence().startsWith("moved to ")
+                    ? old.consequence().substring(0, old.consequence().indexOf("; ") + 2) : "";
+            boolean whole = cut == null || cut.firstLostSeqno() > m.largestSeqno();
+            String replay = whole ? "the WAL still holds its commits (seqnos " + m.smallestSeqno() + ".." + m.largestSeqno()
+                    + ") and replays them: nothing is lost"
+                    : "the WAL replays its commits before seqno " + cut.firstLostSeqno() + "; lost: table " + m.fileNumber()
+                    + "'s commits from seqno " + cut.firstLostSeqno() + " on";
+            findings.set(e.getKey(), new Finding(old.file(), old.offset(), old.columnFamily(), old.damage(), moved + replay,
+                    !whole));
+        }
     }
 
     /** {@code <db>/lost/<n>} for the first n not taken. */

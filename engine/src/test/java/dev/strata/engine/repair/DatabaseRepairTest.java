@@ -278,20 +278,69 @@ class DatabaseRepairTest {
         assertThat(Files.readAllBytes(dir.resolve("lost/1/sst/" + first.getFileName()))).isEqualTo(before.get("sst/" + first.getFileName()));
     }
 
+    /**
+     * A table flushed from the segment still being written: the WAL holds its commits, so the
+     * repair replays them (the family's flushed seqno goes below the table) and nothing is lost.
+     * A WAL record damaged among them stops the replay there, and only the rest is lost.
+     */
+    @Test
+    void aLostTableWhoseCommitsTheWalStillHoldsIsReplayed() throws IOException {
+        Path dir = tmp.resolve("db");
+        History h = new History();
+        try (StrataDatabase db = StrataDatabase.open(dir, fast())) {
+            for (int i = 0; i < 40; i++) {
+                h.put(db.defaultColumnFamily(), "k" + i, "v" + i);
+            }
+            db.flush();
+            h.put(db.defaultColumnFamily(), "later", "in the WAL only");
+        }
+        Path copy = tmp.resolve("copy");
+        TestFiles.copyDir(dir, copy);
+        TestFiles.flip(tables(dir).get(0), 40);
+        RepairResult r;
+        try (RepairPlan plan = DatabaseRepair.plan(dir)) {
+            assertThat(plan.findings()).singleElement().satisfies(f -> {
+                assertThat(f.losesData()).isFalse();
+                assertThat(f.consequence()).contains("the WAL still holds its commits (seqnos 1..40) and replays them");
+            });
+            assertThat(plan.walReplaysTo()).isEqualTo(41);
+            r = plan.execute();
+        }
+        assertRepairedDatabaseIsSound(dir, r);
+        TreeMap<String, String> state = contents(dir, "default");
+        state.remove("after-repair");
+        assertThat(state).isEqualTo(h.state("default"));
+
+        Files.delete(tables(copy).get(0));
+        Path segment = segments(copy).get(0);
+        TestFiles.flip(segment, frameOffset(segment, 30) + 20); // seqno 31
+        try (RepairPlan plan = DatabaseRepair.plan(copy)) {
+            assertThat(plan.findings()).hasSize(2);
+            assertThat(plan.findings().get(0).consequence()).contains("the WAL replays its commits before seqno 31; lost: "
+                    + "table 1's commits from seqno 31 on");
+            assertThat(plan.findings().get(0).losesData()).isTrue();
+            r = plan.execute();
+        }
+        assertRepairedDatabaseIsSound(copy, r);
+        assertThat(contents(copy, "default")).containsEntry("k29", "v29").doesNotContainKey("k30").doesNotContainKey("later");
+    }
+
     @Test
     void aDeletedTableTheManifestNamesIsReportedLostAndDroppedFromTheManifest() throws IOException {
         Path dir = tmp.resolve("db");
         History h = threeParts(dir);
-        Path second = tables(dir).get(1);
-        Files.delete(second);
+        Path first = tables(dir).get(0);
+        Files.delete(first);
 
         RepairResult r;
         try (RepairPlan plan = DatabaseRepair.plan(dir)) {
             assertThat(plan.findings()).singleElement().satisfies(f -> {
-                assertThat(f.file()).isEqualTo(second);
+                assertThat(f.file()).isEqualTo(first);
                 assertThat(f.offset()).isEqualTo(-1);
                 assertThat(f.damage()).contains("the file does not exist");
-                assertThat(f.consequence()).contains("keys b0..b9");
+                assertThat(f.consequence()).as("the b table is newer: the WAL cannot be replayed under it")
+                        .isEqualTo("lost: table 1 (L0, 50 entries, keys a0..a9, seqnos 1..50)");
+                assertThat(f.losesData()).isTrue();
             });
             assertThat(plan.moves()).isEmpty();
             assertThat(plan.newManifest().allFiles()).hasSize(1);
@@ -299,8 +348,8 @@ class DatabaseRepairTest {
         }
         assertRepairedDatabaseIsSound(dir, r);
         TreeMap<String, String> expected = new TreeMap<>(h.state("default"));
-        expected.keySet().removeIf(k -> k.startsWith("b"));
-        assertThat(contents(dir, "default")).containsAllEntriesOf(expected).doesNotContainKey("b0");
+        expected.keySet().removeIf(k -> k.startsWith("a"));
+        assertThat(contents(dir, "default")).containsAllEntriesOf(expected).doesNotContainKey("a0");
     }
 
     /**
