@@ -111,7 +111,8 @@ public class DatabaseAccess {
         return g.db().toAbsolutePath().normalize();
     }
 
-    private static boolean isEmpty(Path dir) {
+    /** Whether the directory {@code dir} has no entries; exit code 1 if it cannot be listed. */
+    public static boolean isEmpty(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.findAny().isEmpty();
         } catch (IOException e) {

@@ -12,7 +12,6 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 import static dev.strata.cli.commands.VerifyCommand.plural;
 
@@ -64,10 +63,10 @@ public final class CheckpointCommand extends DbCommand {
         if (!Files.isDirectory(dir)) {
             throw new CliException(ExitCode.USAGE, dir + " is a file; a checkpoint needs a new or empty directory");
         }
-        try (Stream<Path> s = Files.list(dir)) {
-            if (s.findAny().isPresent()) {
-                throw new CliException(ExitCode.USAGE, dir + " is not empty; a checkpoint needs a new or empty directory");
-            }
+        if (!DatabaseAccess.isEmpty(dir)) {
+            throw new CliException(ExitCode.USAGE, dir + " is not empty; a checkpoint needs a new or empty directory");
+        }
+        try {
             Files.delete(dir);
         } catch (IOException e) {
             throw new CliException(ExitCode.INTERNAL, "cannot use " + dir + " for a checkpoint: " + e.getMessage());

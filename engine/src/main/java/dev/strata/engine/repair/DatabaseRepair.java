@@ -251,8 +251,10 @@ public final class DatabaseRepair {
         if (needed && manifestChanges) {
             next = newManifest(manifest, families, tableFiles, wal);
         }
-        return new RepairPlan(this, lock, status, needed ? findings : List.of(), notes, needed ? moves : List.of(), lost,
-                next, keptTables, wal.lastReplayed(), emptyCommit, compact);
+        // Without damage nothing is done: the notes would describe moves that do not happen
+        // (verify reports the same files as notes).
+        return new RepairPlan(this, lock, status, needed ? findings : List.of(), needed ? notes : List.of(),
+                needed ? moves : List.of(), lost, next, keptTables, wal.lastReplayed(), emptyCommit, compact);
     }
 
     private static int manifestTables(ManifestSalvage.Salvaged m) {

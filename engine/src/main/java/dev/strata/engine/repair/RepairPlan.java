@@ -1,5 +1,6 @@
 package dev.strata.engine.repair;
 
+import dev.strata.engine.InvalidArgumentException;
 import dev.strata.engine.manifest.ManifestState;
 import dev.strata.engine.vfs.DirectoryLock;
 
@@ -154,7 +155,7 @@ public final class RepairPlan implements AutoCloseable {
      */
     public RepairResult execute() {
         if (lock == null) {
-            throw new IllegalStateException("this repair plan was executed or closed already");
+            throw new InvalidArgumentException("this repair plan of " + dir + " was executed or closed already");
         }
         return repair.execute(this);
     }

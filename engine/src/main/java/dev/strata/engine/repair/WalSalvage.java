@@ -55,6 +55,7 @@ final class WalSalvage {
      * @param tornTailOffset where that tail starts
      * @param familyIds      every column-family id the replayed commits write to that no replayed
      *                       commit creates first
+     * @param maxFamilyId    the largest column-family id any replayed commit names, or -1
      */
     record Result(List<Path> segments, Cut cut, List<Path> after, List<Unneeded> unneeded, long lastReplayed,
                   long lastSeen, Path tornTail, long tornTailOffset, Set<Integer> familyIds, int maxFamilyId) {
@@ -249,7 +250,7 @@ final class WalSalvage {
 
         @Override
         public void dropColumnFamily(int cf) {
-            uses(cf);
+            maxFamilyId = Math.max(maxFamilyId, cf); // recovery skips the drop of a family it does not know
         }
     }
 

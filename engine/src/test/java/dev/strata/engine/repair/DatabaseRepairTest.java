@@ -463,6 +463,70 @@ class DatabaseRepairTest {
     }
 
     /**
+     * The manifest cut just before a family's entry: that family is unknown, so its table goes
+     * to lost/ and its commits in the WAL are reported lost (recovery skips commits to a family
+     * the manifest does not name, as it does a dropped family's).
+     */
+    @Test
+    void aFamilyWhoseManifestEntryIsLostLosesItsTableAndItsWalCommitsVisibly() throws IOException {
+        Path dir = tmp.resolve("db");
+        History h = new History();
+        try (StrataDatabase db = StrataDatabase.open(dir, fast())) {
+            ColumnFamily users = db.createColumnFamily("users");
+            ColumnFamily items = db.createColumnFamily("items");
+            for (int i = 0; i < 20; i++) {
+                h.put(users, "u" + i, "user-" + i);
+                h.put(items, "i" + i, "item-" + i);
+            }
+            db.flush();
+            h.put(items, "late", "only in the WAL");
+        }
+        byte[] manifest = Files.readAllBytes(dir.resolve(Manifest.FILE));
+        int itemsEntry = indexOf(manifest, b("items")) - 5; // its id (u32) and the name's length (one byte)
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(Manifest.FILE).toFile(), "rw")) {
+            f.setLength(itemsEntry);
+        }
+        RepairResult r;
+        try (RepairPlan plan = DatabaseRepair.plan(dir)) {
+            assertThat(plan.findings()).extracting(Finding::damage).hasSize(3);
+            assertThat(plan.findings().get(0).consequence()).contains("2 of 3 column families");
+            assertThat(plan.findings().get(1).damage()).contains("column family is unknown");
+            assertThat(plan.findings().get(2).damage()).isEqualTo("names no column family with id 2, which commits in "
+                    + "the WAL write to");
+            assertThat(plan.findings().get(2).losesData()).isTrue();
+            r = plan.execute();
+        }
+        assertRepairedDatabaseIsSound(dir, r);
+        h.assertNothingInvented(dir);
+        try (StrataDatabase db = StrataDatabase.open(dir)) {
+            assertThat(db.columnFamilies()).containsExactly("default", "users");
+        }
+        assertThat(contents(dir, "users")).isEqualTo(h.state("users"));
+    }
+
+    /** A table no manifest names is moved aside (a note, not damage) instead of being deleted by the open. */
+    @Test
+    void anUnnamedTableIsMovedAsideAndAPlanRunsOnce() throws IOException {
+        Path dir = tmp.resolve("db");
+        threeParts(dir);
+        Path orphan = DatabaseLayout.tablePath(dir, 99);
+        Files.copy(tables(dir).get(1), orphan);
+        try (RepairPlan plan = DatabaseRepair.plan(dir)) {
+            assertThat(plan.needed()).as("an unnamed table alone is not damage").isFalse();
+            assertThat(plan.notes()).isEmpty();
+        }
+        TestFiles.flip(tables(dir).get(0), 40);
+        try (RepairPlan plan = DatabaseRepair.plan(dir)) {
+            assertThat(plan.notes()).singleElement().satisfies(n -> assertThat(n).startsWith("sst/" + orphan.getFileName()
+                    + " is not named by the manifest"));
+            assertThat(plan.moves()).extracting(RepairPlan.Move::from).contains(orphan);
+            assertRepairedDatabaseIsSound(dir, plan.execute());
+            assertThatThrownBy(plan::execute).isInstanceOf(InvalidArgumentException.class).hasMessageContaining("executed");
+        }
+        assertThat(dir.resolve("lost/1/sst/" + orphan.getFileName())).exists();
+    }
+
+    /**
      * Two sound tables where the deeper one (L2) holds the older version of k but the larger
      * seqnos (a compaction pushed a newer key down with it). Placed on L0 without their levels,
      * the newest-first order of L0 would read the older version: the repair compacts the family.
@@ -521,6 +585,17 @@ class DatabaseRepairTest {
         return -1;
     }
 
+    /** {@code commits} commits, each one put ({@link #key}(i) = "v" + i, seqno i + 1), in 64 KiB WAL segments, no table. */
+    private static History walOnly(Path dir, int commits) {
+        History h = new History();
+        try (StrataDatabase db = StrataDatabase.open(dir, fast().walSegmentSize(64 << 10))) {
+            for (int i = 0; i < commits; i++) {
+                h.put(db.defaultColumnFamily(), key(i), "v" + i);
+            }
+        }
+        return h;
+    }
+
     /** The key of commit i + 1 in the WAL tests: 1,700 keys, so later commits overwrite earlier ones. */
     private static String key(int i) {
         return String.format("k%05d", i % 1700);
@@ -539,13 +614,7 @@ class DatabaseRepairTest {
     @Test
     void aDamagedWalRecordKeepsTheCommitsBeforeItAndNothingAfterIt() throws IOException {
         Path dir = tmp.resolve("db");
-        History h = new History();
-        StrataOptions options = fast().walSegmentSize(64 << 10);
-        try (StrataDatabase db = StrataDatabase.open(dir, options)) {
-            for (int i = 0; i < 3000; i++) {
-                h.put(db.defaultColumnFamily(), key(i), "v" + i); // seqno i + 1
-            }
-        }
+        walOnly(dir, 3000);
         List<Path> segs = segments(dir);
         assertThat(segs).as("several sealed segments").hasSizeGreaterThan(2);
         Path second = segs.get(1);
@@ -629,13 +698,8 @@ class DatabaseRepairTest {
     @Test
     void aDamagedSegmentWhoseCommitsAreInTheTablesIsMovedAsideWithoutLoss() throws IOException {
         Path dir = tmp.resolve("db");
-        History h = new History();
+        History h = walOnly(dir, 2500);
         StrataOptions options = fast().walSegmentSize(64 << 10);
-        try (StrataDatabase db = StrataDatabase.open(dir, options)) {
-            for (int i = 0; i < 2500; i++) {
-                h.put(db.defaultColumnFamily(), String.format("k%05d", i), "v" + i);
-            }
-        }
         Path oldest = segments(dir).get(0);
         byte[] copy = Files.readAllBytes(oldest);
         try (StrataDatabase db = StrataDatabase.open(dir, options)) {

@@ -12,12 +12,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static dev.strata.cli.commands.VerifyCommand.plural;
 
@@ -80,15 +78,10 @@ public final class CreateBackupCommand extends DbCommand {
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw new CliException(ExitCode.USAGE, target + " is a file, not a directory");
         }
-        if (Files.isDirectory(target) && !Files.isDirectory(target.resolve(BackupDirectory.META))) {
-            try (Stream<Path> s = Files.list(target)) {
-                if (s.findAny().isPresent()) {
-                    throw new CliException(ExitCode.USAGE, target + " is not empty and holds no Strata backups; "
-                            + "back up into a new or empty directory, or one that holds backups");
-                }
-            } catch (IOException e) {
-                throw new CliException(ExitCode.INTERNAL, "cannot list " + target + ": " + e.getMessage());
-            }
+        if (Files.isDirectory(target) && !Files.isDirectory(target.resolve(BackupDirectory.META))
+                && !DatabaseAccess.isEmpty(target)) {
+            throw new CliException(ExitCode.USAGE, target + " is not empty and holds no Strata backups; "
+                    + "back up into a new or empty directory, or one that holds backups");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.strata.cli.commands.backup;
 
 import dev.strata.cli.CliException;
 import dev.strata.cli.Confirmation;
+import dev.strata.cli.DatabaseAccess;
 import dev.strata.cli.ExitCode;
 import dev.strata.cli.Progress;
 import dev.strata.cli.commands.DbCommand;
@@ -15,13 +16,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.stream.Stream;
 
 /**
  * {@code strata backup restore BACKUP_DIR [ID] --to DB_DIR [--seqno N | --timestamp T]}: builds
@@ -128,13 +127,9 @@ public final class RestoreBackupCommand extends DbCommand {
         if (DatabaseLayout.isDatabase(target, LocalStorage.INSTANCE)) {
             return true;
         }
-        try (Stream<Path> s = Files.list(target)) {
-            if (s.findAny().isPresent()) {
-                throw new CliException(ExitCode.USAGE, target + " is not empty and holds no Strata database; a restore "
-                        + "replaces the whole directory, so restore into a new or empty one");
-            }
-        } catch (IOException e) {
-            throw new CliException(ExitCode.INTERNAL, "cannot list " + target + ": " + e.getMessage());
+        if (!DatabaseAccess.isEmpty(target)) {
+            throw new CliException(ExitCode.USAGE, target + " is not empty and holds no Strata database; a restore "
+                    + "replaces the whole directory, so restore into a new or empty one");
         }
         return false;
     }
