@@ -86,6 +86,13 @@ class RepairCommandTest {
         Cli.Run piped = cli(db, "repair");
         assertThat(piped.exitCode()).isEqualTo(ExitCode.USAGE);
         Cli.assertGolden("repair/flipped-table-plan", Cli.masked(piped.out(), db));
+        Cli.Run dryRun = cli(db, "repair", "--dry-run");
+        assertThat(dryRun.exitCode()).as("damage found, as verify would say").isEqualTo(ExitCode.CORRUPTION);
+        assertThat(dryRun.out()).isEqualTo(piped.out());
+        assertThat(dryRun.err()).isEmpty();
+        Cli.Run dryRunJson = cli(db, "repair", "--dry-run", "--json");
+        assertThat(dryRunJson.exitCode()).isEqualTo(ExitCode.CORRUPTION);
+        Cli.assertGolden("repair/flipped-table-dry-run-json", Cli.masked(dryRunJson.out(), db));
         assertThat(piped.err()).isEqualTo("strata: repair asks for confirmation and there is no terminal to answer it; "
                 + "add --yes to go ahead without asking\n");
         Cli.Run declined = Cli.run(true, "no\n", Cli.withDb(db, "repair"));

@@ -32,7 +32,7 @@ class UsageTest {
         }
         assertThat(Cli.run("columns", "--help").out()).contains("list").contains("create").contains("drop");
         assertThat(Cli.run("columns", "drop", "--help").out()).contains("-y, --yes");
-        assertThat(Cli.run("repair", "--help").out()).contains("-y, --yes");
+        assertThat(Cli.run("repair", "--help").out()).contains("-y, --yes").contains("--dry-run");
         assertThat(Cli.run("backup", "restore", "--help").out()).contains("-y, --yes").contains("--seqno=N")
                 .contains("--timestamp=TIME").contains("--to=DB_DIR");
         assertThat(Cli.run("backup", "create", "--help").out()).contains("--meta=KEY=VALUE").contains("--no-wal")

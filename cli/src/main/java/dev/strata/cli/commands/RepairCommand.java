@@ -27,8 +27,9 @@ import static dev.strata.cli.commands.VerifyCommand.plural;
  * column family, consequence); then, on a terminal, it asks (without one it needs
  * {@code --yes}); then it moves what it cannot keep into {@code <db>/lost/<n>/} (never deleting
  * anything), writes a manifest naming what it kept, opens and flushes the database, and runs the
- * checker on the result. Exit codes: 0 repaired (or nothing to repair), 1 not confirmed, 4 if the
- * repaired database still fails verification, 5 if the database is open elsewhere.
+ * checker on the result. {@code --dry-run} stops after the first step. Exit codes: 0 repaired (or
+ * nothing to repair), 1 not confirmed, 4 if the repaired database still fails verification (or,
+ * with {@code --dry-run}, if anything is damaged), 5 if the database is open elsewhere.
  */
 @Command(name = "repair", description = "Salvage a damaged database: keep every sound table and the WAL up to its "
         + "first damage, move the rest into <db>/lost/<n>/, report what was lost (asks first; --yes when not on a "
@@ -36,6 +37,10 @@ import static dev.strata.cli.commands.VerifyCommand.plural;
 public final class RepairCommand extends DbCommand {
     @Option(names = {"-y", "--yes"}, description = "Repair without asking (required when not on a terminal).")
     boolean yes;
+
+    @Option(names = "--dry-run", description = "Only print what is damaged and what the repair would do; change "
+            + "nothing (exit code 4 if anything is damaged).")
+    boolean dryRun;
 
     @Override
     public Integer call() throws IOException {
@@ -57,6 +62,14 @@ public final class RepairCommand extends DbCommand {
                     out().flush();
                 }
                 return ExitCode.OK;
+            }
+            if (dryRun) {
+                if (json()) {
+                    print(planJson(plan).put("repaired", false));
+                } else {
+                    printPlan(plan);
+                }
+                return ExitCode.CORRUPTION;
             }
             if (!json()) {
                 printPlan(plan);
