@@ -36,7 +36,7 @@ public final class ReplicationConfig {
     private int writeBufferHighWaterMark = 2 << 20;
     private int batchBytes = 256 << 10;
     private int chunkBytes = 256 << 10;
-    private int applyQueueBytes = 8 << 20;
+    private int applyQueueBytes = 16 << 20;
     private Duration reconnectMin = Duration.ofMillis(100);
     private Duration reconnectMax = Duration.ofSeconds(10);
     private Duration fullSyncRetention = Duration.ofMinutes(10);
@@ -124,7 +124,7 @@ public final class ReplicationConfig {
         return this;
     }
 
-    /** Bytes a follower queues for its applier before it stops reading the socket; default 8 MiB. */
+    /** Bytes a follower queues for its applier before it stops reading the socket; default 16 MiB. */
     public ReplicationConfig applyQueueBytes(int bytes) {
         this.applyQueueBytes = bytes;
         return this;
@@ -162,7 +162,7 @@ public final class ReplicationConfig {
         int room = maxFrameSize - 64 - Messages.MAX_STRING;
         require(batchBytes >= 1 && batchBytes <= room, "batchBytes must be in [1, maxFrameSize - 1088], was " + batchBytes);
         require(chunkBytes >= 1 && chunkBytes <= room, "chunkBytes must be in [1, maxFrameSize - 1088], was " + chunkBytes);
-        require(applyQueueBytes >= maxFrameSize, "applyQueueBytes must be at least maxFrameSize, was " + applyQueueBytes);
+        require(applyQueueBytes >= 64 << 10, "applyQueueBytes must be at least 64 KiB, was " + applyQueueBytes);
         requirePositive(reconnectMin, "reconnectBackoff min");
         require(reconnectMax != null && reconnectMax.compareTo(reconnectMin) >= 0, "reconnectBackoff max must be >= min");
         requirePositive(fullSyncRetention, "fullSyncRetention");

@@ -176,7 +176,11 @@ final class FollowerSession extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         core.error(c.getMessage() != null ? c.getMessage() : c.toString());
-        LOG.warn("Follower {}: closing the connection to {}: {}", core.followerId, ctx.channel().remoteAddress(), c.toString());
+        if (c instanceof java.io.IOException) {
+            LOG.debug("Follower {}: connection to {} failed: {}", core.followerId, ctx.channel().remoteAddress(), c.toString());
+        } else {
+            LOG.warn("Follower {}: closing the connection to {}: {}", core.followerId, ctx.channel().remoteAddress(), c.toString());
+        }
         ctx.close();
     }
 }

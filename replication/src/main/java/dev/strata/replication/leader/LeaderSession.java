@@ -183,8 +183,12 @@ final class LeaderSession extends ChannelInboundHandlerAdapter {
         } else if (c instanceof ReplicationException || c instanceof TooLongFrameException || cause instanceof DecoderException) {
             core.protocolErrors.incrementAndGet();
         }
-        closeReason = c.getMessage();
-        LOG.warn("Closing follower connection {}: {}", ctx.channel().remoteAddress(), c.toString());
+        closeReason = c.getMessage() != null ? c.getMessage() : c.toString();
+        if (c instanceof java.io.IOException) {
+            LOG.debug("Follower connection {} failed: {}", ctx.channel().remoteAddress(), c.toString());
+        } else {
+            LOG.warn("Closing follower connection {}: {}", ctx.channel().remoteAddress(), c.toString());
+        }
         ctx.close();
     }
 }

@@ -9,7 +9,6 @@ import dev.strata.replication.spi.RecordCursor;
 import dev.strata.replication.wire.Message;
 import dev.strata.replication.wire.Messages;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -258,7 +257,11 @@ final class Shipper implements Runnable {
             }
         }
         checkOpen();
-        channel.writeAndFlush(m).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        channel.writeAndFlush(m).addListener(f -> {
+            if (!f.isSuccess() && channel.isActive()) {
+                session.close("cannot send " + m.type() + ": " + f.cause()); // an encoder refusal, say
+            }
+        });
     }
 
     private void checkOpen() {
