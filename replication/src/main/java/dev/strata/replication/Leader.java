@@ -130,6 +130,11 @@ public final class Leader implements AutoCloseable {
         return core.fullSyncsStarted();
     }
 
+    /** Full syncs resumed at a file and offset after a broken connection (also counted as started). */
+    public long fullSyncsResumed() {
+        return core.fullSyncsResumed();
+    }
+
     /** Connections refused: wrong secret, wrong cluster, too many, stale leader. */
     public long rejectedConnections() {
         return core.rejected() + sessions.overCap();

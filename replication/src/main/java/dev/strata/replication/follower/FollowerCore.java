@@ -85,6 +85,7 @@ public final class FollowerCore {
     private long lastHashSeqno = -1;
     private int lastHash;
     private int attempts;
+    private long progressMark;
     private long connections;
     private long fullSyncs;
     private long duplicates;
@@ -188,9 +189,8 @@ public final class FollowerCore {
         }
     }
 
-    /** A session reached streaming: the next failure starts the backoff from its minimum again. */
-    synchronized void streaming() {
-        attempts = 0;
+    /** A session reached streaming (the backoff resets once records are applied). */
+    void streaming() {
         state = "STREAMING";
     }
 
@@ -313,6 +313,12 @@ public final class FollowerCore {
     void applied(long gen) {
         ReplicaTarget t = target;
         long applied = t.appliedSeqno();
+        synchronized (this) {
+            if (applied > progressMark) {
+                progressMark = applied;
+                attempts = 0; // progress: the next failure starts the backoff from its minimum again
+            }
+        }
         LogHold h = selfHold;
         if (h != null && applied > 1) {
             h.advance(applied - 1);

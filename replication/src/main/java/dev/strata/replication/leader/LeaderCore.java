@@ -38,6 +38,7 @@ public final class LeaderCore {
     final AtomicLong timeouts = new AtomicLong();
     final AtomicLong protocolErrors = new AtomicLong();
     final AtomicLong fullSyncsStarted = new AtomicLong();
+    final AtomicLong fullSyncsResumed = new AtomicLong();
 
     public LeaderCore(ReplicationSource source, EpochStore epochs, Path workDir, ReplicationConfig config) {
         this.source = source;
@@ -126,6 +127,10 @@ public final class LeaderCore {
 
     public long fullSyncsStarted() {
         return fullSyncsStarted.get();
+    }
+
+    public long fullSyncsResumed() {
+        return fullSyncsResumed.get();
     }
 
     public long rejected() {

@@ -31,6 +31,7 @@ final class Registration {
     /** The checkpoint seqno of the last full sync sent, and its id: a hello naming it needs no hash check. */
     private long syncId;
     private long syncSeqno = -1;
+    private boolean needsFullSync;
 
     Registration(String id) {
         this.id = id;
@@ -123,7 +124,16 @@ final class Registration {
         return durable;
     }
 
+    synchronized boolean needsFullSync() {
+        return needsFullSync;
+    }
+
+    synchronized void needsFullSync(boolean on) {
+        needsFullSync = on;
+    }
+
     synchronized void fullSyncStarted(long id, long seqno) {
+        needsFullSync = false;
         fullSyncs++;
         syncId = id;
         syncSeqno = seqno;

@@ -74,6 +74,9 @@ final class Shipper implements Runnable {
             session.close("leader shutting down");
         } catch (ReplicationException e) {
             registration.error(e.getMessage());
+            if (e.reason() == Reason.RESYNC) {
+                registration.needsFullSync(true); // the next hello gets one, whatever it says
+            }
             session.reject(e.reason(), e.getMessage());
         } catch (RuntimeException | IOException e) {
             LOG.warn("Shipping to follower {} failed; closing its connection", registration.id, e);
@@ -87,6 +90,9 @@ final class Shipper implements Runnable {
         if (hello.resumeSyncId() != 0 && hello.resumeFile() >= 0) {
             FullSyncFiles.Prepared p = core.fullSyncs.resume(hello.resumeSyncId());
             if (p != null) {
+                core.fullSyncsResumed.incrementAndGet();
+                LOG.info("Follower {} resumes full sync {} at file {} offset {}", registration.id,
+                        Long.toHexString(p.syncId()), hello.resumeFile(), hello.resumeOffset());
                 fullSync(p, hello.resumeFile(), hello.resumeOffset());
                 return;
             }
@@ -99,11 +105,16 @@ final class Shipper implements Runnable {
             case STALE_LEADER -> throw new ReplicationException(Reason.STALE_LEADER, d.why());
             case FULL_SYNC -> startFullSync(history);
             case CONTINUE -> {
-                if (d.fromSeqno() > 1 && registration.checkDropped()) {
-                    startFullSync(history); // its hold passed the byte cap: the engine may have deleted its records
+                if (registration.checkDropped() || registration.needsFullSync()) {
+                    startFullSync(history); // its hold passed the byte cap, or its records were found gone
                     return;
                 }
                 registration.ensureHold(core.source, d.fromSeqno() - 1);
+                if (!available(d.fromSeqno())) {
+                    LOG.info("Follower {}: seqno {} is no longer in the log; full sync", registration.id, d.fromSeqno());
+                    startFullSync(history);
+                    return;
+                }
                 stream(d.fromSeqno(), history);
             }
         }
@@ -111,6 +122,15 @@ final class Shipper implements Runnable {
 
     private void startFullSync(EpochHistory history) throws InterruptedException, IOException {
         fullSync(core.fullSyncs.create(registration, history), 0, 0);
+    }
+
+    /** Whether the log still holds {@code seqno} (or it is the next one to be written). */
+    private boolean available(long seqno) {
+        try (RecordCursor c = core.source.read(seqno)) {
+            return true;
+        } catch (LogGoneException e) {
+            return false;
+        }
     }
 
     private Integer hashAt(long seqno) {
