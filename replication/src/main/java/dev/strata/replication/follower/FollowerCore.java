@@ -77,6 +77,7 @@ public final class FollowerCore {
     private volatile boolean reconnectNow;
     private volatile String state = "CONNECTING";
     private volatile String lastError;
+    private volatile long lastErrorGeneration;
     private volatile long received;
     private volatile long leaderDurable;
     private volatile long caughtUpAt = System.currentTimeMillis();
@@ -200,6 +201,14 @@ public final class FollowerCore {
 
     void error(String e) {
         lastError = e;
+        lastErrorGeneration = generation;
+    }
+
+    /** Records {@code e} unless this connection already recorded why it failed. */
+    void errorIfNone(String e) {
+        if (lastErrorGeneration != generation) {
+            lastError = e;
+        }
     }
 
     // ---------------------------------------------------------------- the hello

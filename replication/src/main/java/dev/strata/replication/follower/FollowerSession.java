@@ -61,7 +61,10 @@ final class FollowerSession extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Message m = (Message) msg;
         if (m instanceof Messages.Reject r) {
-            throw new ReplicationException(r.reason(), "the leader refused this follower: " + r.message());
+            core.error(new ReplicationException(r.reason(), "the leader refused this follower: " + r.message()).getMessage());
+            LOG.warn("Follower {}: the leader refused it: {} {}", core.followerId, r.reason(), r.message());
+            ctx.close();
+            return;
         }
         switch (state) {
             case AWAIT_CHALLENGE -> {
@@ -168,6 +171,9 @@ final class FollowerSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
+        }
+        if (state == State.AWAIT_CHALLENGE || state == State.AWAIT_AUTH_OK || state == State.AWAIT_DECISION) {
+            core.errorIfNone("the leader closed the connection during the handshake (" + state + ")");
         }
         ctx.fireChannelInactive();
     }

@@ -179,7 +179,9 @@ final class LeaderSession extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (c instanceof ReplicationException re && re.reason() == Reason.AUTH_FAILED) {
-            core.rejected.incrementAndGet();
+            // Tell the peer why (it learns nothing it did not know), then hang up.
+            reject(Reason.AUTH_FAILED, "authentication failed");
+            return;
         } else if (c instanceof ReplicationException || c instanceof TooLongFrameException || cause instanceof DecoderException) {
             core.protocolErrors.incrementAndGet();
         }
