@@ -45,6 +45,7 @@ public final class Leader implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel server;
     private final LeaderSessions sessions;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Leader(LeaderCore core, EventLoopGroup boss, EventLoopGroup workers, Channel server, LeaderSessions sessions) {
         this.core = core;
@@ -155,9 +156,12 @@ public final class Leader implements AutoCloseable {
         return sessions.open();
     }
 
-    /** Stops listening, closes every follower connection, deletes full-sync checkpoints. */
+    /** Stops listening, closes every follower connection, deletes full-sync checkpoints. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.close().syncUninterruptibly();
         sessions.closeAll();
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();

@@ -66,6 +66,7 @@ public final class FollowerCore {
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final Object monitor = new Object();
+    private final Object closeLock = new Object();
     private final CopyOnWriteArrayList<Consumer<ReplicaTarget>> replacedListeners = new CopyOnWriteArrayList<>();
 
     private volatile ReplicaTarget target;
@@ -465,15 +466,20 @@ public final class FollowerCore {
     }
 
     public void close() throws InterruptedException {
-        if (!"PROMOTED".equals(state)) {
-            stop();
+        synchronized (closeLock) { // not this: the worker takes this while close waits for it to drain
+            if ("CLOSED".equals(state)) {
+                return;
+            }
+            if (!"PROMOTED".equals(state)) {
+                stop();
+            }
+            LogHold h = selfHold;
+            if (h != null) {
+                h.close();
+            }
+            target.close();
+            state = "CLOSED";
         }
-        LogHold h = selfHold;
-        if (h != null) {
-            h.close();
-        }
-        target.close();
-        state = "CLOSED";
     }
 
     long generation() {

@@ -346,6 +346,7 @@ public final class MemoryLog implements ReplicationSource, ReplicaTarget {
     @Override
     public synchronized void close() {
         if (!closed) {
+            persist(); // what a database keeps over a clean close
             closed = true;
             notifyAll();
         }
