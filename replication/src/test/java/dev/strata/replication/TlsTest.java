@@ -1,0 +1,106 @@
+package dev.strata.replication;
+
+import dev.strata.replication.testing.Await;
+import dev.strata.replication.testing.MemoryLog;
+import dev.strata.replication.testing.Nodes;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.concurrent.TimeUnit;
+
+import static dev.strata.replication.LeaderFollowerTest.assertSameRecords;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * TLS 1.3 with certificate checks in both directions, through the SslContext the caller builds:
+ * a follower with the right certificates replicates; one without TLS, or trusting another
+ * certificate, applies nothing.
+ */
+class TlsTest {
+    @TempDir
+    static Path keys;
+    @TempDir
+    Path tmp;
+
+    private static KeyStore good;
+    private static KeyStore other;
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        good = keyStore("good");
+        other = keyStore("other");
+    }
+
+    /** A self-signed certificate for localhost and 127.0.0.1, made with the JDK's keytool. */
+    private static KeyStore keyStore(String name) throws Exception {
+        Path file = keys.resolve(name + ".p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", file.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        return ks;
+    }
+
+    private static KeyManagerFactory kmf(KeyStore ks) throws Exception {
+        KeyManagerFactory f = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        f.init(ks, "changeit".toCharArray());
+        return f;
+    }
+
+    private static TrustManagerFactory tmf(KeyStore ks) throws Exception {
+        TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        f.init(ks);
+        return f;
+    }
+
+    private static SslContext server(KeyStore own, KeyStore trusted) throws Exception {
+        return SslContextBuilder.forServer(kmf(own)).trustManager(tmf(trusted)).clientAuth(ClientAuth.REQUIRE)
+                .protocols("TLSv1.3").build();
+    }
+
+    private static SslContext client(KeyStore own, KeyStore trusted) throws Exception {
+        return SslContextBuilder.forClient().keyManager(kmf(own)).trustManager(tmf(trusted))
+                .endpointIdentificationAlgorithm("HTTPS").protocols("TLSv1.3").build();
+    }
+
+    @Test
+    void mutualTls13ReplicatesAndRefusesPeersWithoutTheRightCertificates() throws Exception {
+        try (Nodes nodes = new Nodes(tmp)) {
+            MemoryLog log = nodes.log("leader");
+            Leader leader = nodes.leader("leader", log, Nodes.config().sslContext(server(good, good)));
+            Follower ok = nodes.follower("ok", Nodes.address(leader), Nodes.config().sslContext(client(good, good)));
+            Follower plain = nodes.follower("plain", Nodes.address(leader), Nodes.config());
+            Follower untrusting = nodes.follower("untrusting", Nodes.address(leader), Nodes.config().sslContext(client(good, other)));
+            Follower untrusted = nodes.follower("untrusted", Nodes.address(leader), Nodes.config().sslContext(client(other, good)));
+            for (int i = 0; i < 100; i++) {
+                log.put("k" + i, "v" + i);
+            }
+            Await.until(() -> ok.status().appliedSeqno() == 100, () -> ok.status().toString());
+            assertSameRecords(log, (MemoryLog) ok.target());
+            Await.until(() -> plain.status().reconnects() >= 2 && untrusting.status().reconnects() >= 2
+                    && untrusted.status().reconnects() >= 2, () -> plain.status() + " / " + untrusting.status() + " / " + untrusted.status());
+            assertThat(plain.status().appliedSeqno()).isZero();
+            assertThat(untrusting.status().appliedSeqno()).isZero();
+            assertThat(untrusted.status().appliedSeqno()).isZero();
+            assertThat(leader.followers()).extracting(FollowerInfo::id).containsExactly("ok");
+        }
+    }
+}
