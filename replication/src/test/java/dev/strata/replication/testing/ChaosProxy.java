@@ -25,6 +25,7 @@ public final class ChaosProxy implements AutoCloseable {
     private volatile long cutAfter = Long.MAX_VALUE;
     private volatile boolean stalled;
     private volatile boolean refusing;
+    private volatile boolean duplicateNext;
     private volatile boolean closed;
 
     public ChaosProxy(InetSocketAddress target) throws IOException {
@@ -57,6 +58,11 @@ public final class ChaosProxy implements AutoCloseable {
     /** While stalled, no byte passes in either direction (the connections stay open). */
     public void stall(boolean on) {
         stalled = on;
+    }
+
+    /** Writes the next leader-to-follower read twice (corrupting the frame stream, as a buggy middlebox would). */
+    public void duplicateNext() {
+        duplicateNext = true;
     }
 
     /** While refusing, new connections are closed at once. */
@@ -108,6 +114,10 @@ public final class ChaosProxy implements AutoCloseable {
                         return;
                     }
                     out.write(buf, 0, n);
+                    if (downstream && duplicateNext) {
+                        duplicateNext = false;
+                        out.write(buf, 0, n);
+                    }
                     out.flush();
                 }
             } catch (IOException | InterruptedException e) {
