@@ -2,6 +2,7 @@ package dev.strata.replication.epoch;
 
 import dev.strata.engine.CorruptionException;
 import dev.strata.engine.StrataIOException;
+import dev.strata.replication.io.FileOps;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -118,20 +119,9 @@ public final class EpochFile {
                 ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            forceDirectory(dir);
+            FileOps.forceDirectory(dir);
         } catch (IOException e) {
             throw new StrataIOException("cannot write the epoch history " + file, e);
-        }
-    }
-
-    /** Forces a directory's entries (Linux and macOS; a no-op where the platform refuses it). */
-    public static void forceDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            if (!System.getProperty("os.name", "").startsWith("Windows")) {
-                throw e;
-            }
         }
     }
 }

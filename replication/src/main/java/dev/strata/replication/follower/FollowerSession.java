@@ -7,9 +7,9 @@ import dev.strata.replication.wire.FrameFormat;
 import dev.strata.replication.wire.Handshake;
 import dev.strata.replication.wire.Message;
 import dev.strata.replication.wire.Messages;
+import dev.strata.replication.wire.PeerFailure;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -180,13 +180,9 @@ final class FollowerSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        core.error(c.getMessage() != null ? c.getMessage() : c.toString());
-        if (c instanceof java.io.IOException) {
-            LOG.debug("Follower {}: connection to {} failed: {}", core.followerId, ctx.channel().remoteAddress(), c.toString());
-        } else {
-            LOG.warn("Follower {}: closing the connection to {}: {}", core.followerId, ctx.channel().remoteAddress(), c.toString());
-        }
+        Throwable c = PeerFailure.unwrap(cause);
+        core.error(PeerFailure.describe(c));
+        PeerFailure.log(LOG, "the connection of follower " + core.followerId + " to", ctx.channel().remoteAddress(), c);
         ctx.close();
     }
 }

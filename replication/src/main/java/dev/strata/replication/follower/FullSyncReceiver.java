@@ -4,6 +4,7 @@ import dev.strata.engine.StrataIOException;
 import dev.strata.replication.ReplicationException;
 import dev.strata.replication.ReplicationException.Reason;
 import dev.strata.replication.epoch.EpochFile;
+import dev.strata.replication.io.FileOps;
 import dev.strata.replication.wire.FrameType;
 import dev.strata.replication.wire.Message;
 import dev.strata.replication.wire.Messages;
@@ -81,7 +82,7 @@ final class FullSyncReceiver {
                 throw new ReplicationException(Reason.PROTOCOL, "the leader resumes full sync " + Long.toHexString(m.syncId())
                         + ", which is not staged here");
             }
-            StagedSwap.deleteTree(staging);
+            FileOps.deleteTree(staging);
             Files.createDirectories(staging);
             writeState(m);
         }
@@ -144,14 +145,14 @@ final class FullSyncReceiver {
         for (SyncFile f : m.files()) {
             Path p = staging.resolve(f.name());
             long size = sizeOf(p);
-            int crc = crc(p);
+            int crc = FileOps.crc(p);
             if (size != f.size() || crc != f.crc()) {
                 current = null;
-                StagedSwap.deleteTree(staging);
+                FileOps.deleteTree(staging);
                 throw new ReplicationException(Reason.FULL_SYNC_FAILED, f.name() + " arrived with " + size + " bytes, CRC32C "
                         + Integer.toHexString(crc) + "; the leader sent " + f.size() + " bytes, CRC32C " + Integer.toHexString(f.crc()));
             }
-            force(p);
+            FileOps.force(p);
         }
         EpochFile.write(staging, m.history());
         Files.deleteIfExists(staging.resolve(STATE));
@@ -159,7 +160,7 @@ final class FullSyncReceiver {
         try (FileChannel ch = FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
-        EpochFile.forceDirectory(staging);
+        FileOps.forceDirectory(staging);
         current = null;
         return m;
     }
@@ -242,28 +243,6 @@ final class FullSyncReceiver {
             return Files.exists(p) ? Files.size(p) : 0;
         } catch (IOException e) {
             return 0;
-        }
-    }
-
-    private static int crc(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return 0;
-        }
-        CRC32C crc = new CRC32C();
-        ByteBuffer buf = ByteBuffer.allocate(64 << 10);
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            while (ch.read(buf) > 0) {
-                buf.flip();
-                crc.update(buf);
-                buf.clear();
-            }
-        }
-        return (int) crc.getValue();
-    }
-
-    private static void force(Path p) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            ch.force(true);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.strata.replication.follower;
 
 import dev.strata.engine.StrataIOException;
-import dev.strata.replication.epoch.EpochFile;
+import dev.strata.replication.io.FileOps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Where a full sync is staged beside the follower's database directory, and how the complete
@@ -44,14 +42,14 @@ public final class StagedSwap {
         Path staging = staging(target);
         Path aside = aside(target);
         try {
-            deleteTree(aside);
+            FileOps.deleteTree(aside);
             if (Files.exists(target)) {
                 Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            EpochFile.forceDirectory(target.getParent());
+            FileOps.forceDirectory(target.getParent());
             Files.deleteIfExists(target.resolve(MARKER));
-            deleteTree(aside);
+            FileOps.deleteTree(aside);
         } catch (IOException e) {
             throw new StrataIOException("cannot swap the full sync " + staging + " into " + target, e);
         }
@@ -65,20 +63,9 @@ public final class StagedSwap {
             swap(target);
         } else if (Files.exists(aside(target)) && Files.exists(target)) {
             try {
-                deleteTree(aside(target));
+                FileOps.deleteTree(aside(target));
             } catch (IOException e) {
                 throw new StrataIOException("cannot delete the replaced copy " + aside(target), e);
-            }
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
             }
         }
     }

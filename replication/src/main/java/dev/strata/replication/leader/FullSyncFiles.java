@@ -2,6 +2,7 @@ package dev.strata.replication.leader;
 
 import dev.strata.engine.StrataIOException;
 import dev.strata.replication.epoch.EpochHistory;
+import dev.strata.replication.io.FileOps;
 import dev.strata.replication.spi.LogHold;
 import dev.strata.replication.spi.ReplicationSource;
 import dev.strata.replication.wire.Messages.SyncFile;
@@ -9,19 +10,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
 /**
  * The checkpoints a leader sends in full syncs, kept in its work directory for
@@ -134,32 +130,14 @@ final class FullSyncFiles {
         List<SyncFile> files = new ArrayList<>(paths.size());
         for (Path p : paths) {
             String name = dir.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-            files.add(new SyncFile(name, Files.size(p), crc(p)));
+            files.add(new SyncFile(name, Files.size(p), FileOps.crc(p)));
         }
         return files;
     }
 
-    static int crc(Path file) throws IOException {
-        CRC32C crc = new CRC32C();
-        ByteBuffer buf = ByteBuffer.allocate(64 << 10);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (ch.read(buf) > 0) {
-                buf.flip();
-                crc.update(buf);
-                buf.clear();
-            }
-        }
-        return (int) crc.getValue();
-    }
-
     static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileOps.deleteTree(dir);
         } catch (IOException e) {
             LOG.warn("Cannot delete the full-sync checkpoint {}: {}", dir, e.toString());
         }

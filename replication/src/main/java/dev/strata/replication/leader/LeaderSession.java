@@ -6,6 +6,7 @@ import dev.strata.replication.wire.FrameFormat;
 import dev.strata.replication.wire.Handshake;
 import dev.strata.replication.wire.Message;
 import dev.strata.replication.wire.Messages;
+import dev.strata.replication.wire.PeerFailure;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -177,20 +178,17 @@ final class LeaderSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        Throwable c = PeerFailure.unwrap(cause);
         if (c instanceof ReplicationException re && re.reason() == Reason.AUTH_FAILED) {
             // Tell the peer why (it learns nothing it did not know), then hang up.
             reject(Reason.AUTH_FAILED, "authentication failed");
             return;
-        } else if (c instanceof ReplicationException || c instanceof TooLongFrameException || cause instanceof DecoderException) {
+        }
+        if (c instanceof ReplicationException || c instanceof TooLongFrameException || cause instanceof DecoderException) {
             core.protocolErrors.incrementAndGet();
         }
-        closeReason = c.getMessage() != null ? c.getMessage() : c.toString();
-        if (c instanceof java.io.IOException) {
-            LOG.debug("Follower connection {} failed: {}", ctx.channel().remoteAddress(), c.toString());
-        } else {
-            LOG.warn("Closing follower connection {}: {}", ctx.channel().remoteAddress(), c.toString());
-        }
+        closeReason = PeerFailure.describe(c);
+        PeerFailure.log(LOG, "follower connection", ctx.channel().remoteAddress(), c);
         ctx.close();
     }
 }
