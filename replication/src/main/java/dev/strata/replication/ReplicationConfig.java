@@ -40,6 +40,7 @@ public final class ReplicationConfig {
     private Duration reconnectMin = Duration.ofMillis(100);
     private Duration reconnectMax = Duration.ofSeconds(10);
     private Duration fullSyncRetention = Duration.ofMinutes(10);
+    private boolean compression;
 
     public static ReplicationConfig forCluster(String clusterId) {
         return new ReplicationConfig().clusterId(clusterId);
@@ -140,6 +141,12 @@ public final class ReplicationConfig {
     /** How long a leader keeps a full-sync checkpoint for a follower to resume; default 10 min. */
     public ReplicationConfig fullSyncRetention(Duration retention) {
         this.fullSyncRetention = retention;
+        return this;
+    }
+
+    /** zstd-compress record batches the leader sends (worth it on slow links); default off. */
+    public ReplicationConfig compression(boolean on) {
+        this.compression = on;
         return this;
     }
 
@@ -253,5 +260,9 @@ public final class ReplicationConfig {
 
     public Duration fullSyncRetention() {
         return fullSyncRetention;
+    }
+
+    public boolean compression() {
+        return compression;
     }
 }

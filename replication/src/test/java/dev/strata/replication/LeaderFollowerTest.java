@@ -60,6 +60,22 @@ class LeaderFollowerTest {
     }
 
     @Test
+    void compressedBatchesConverge() throws Exception {
+        try (Nodes nodes = new Nodes(tmp)) {
+            MemoryLog log = nodes.log("leader");
+            for (int i = 0; i < 2000; i++) {
+                log.put("key-" + i, "a fairly repetitive value, repeated, repeated, repeated " + i);
+            }
+            Leader leader = nodes.leader("leader", log, Nodes.config().compression(true));
+            Follower follower = nodes.follower("f1", Nodes.address(leader), Nodes.config());
+            Await.until(() -> follower.status().appliedSeqno() == 2000, () -> follower.status().toString());
+            assertSameRecords(log, (MemoryLog) follower.target());
+            Await.until(() -> leader.followers().get(0).durableSeqno() == 2000 && leader.followers().get(0).lagBytes() == 0,
+                    () -> leader.followers().toString());
+        }
+    }
+
+    @Test
     void awaitAppliedGivesReadYourWrites() throws Exception {
         try (Nodes nodes = new Nodes(tmp)) {
             MemoryLog log = nodes.log("leader");

@@ -13,10 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import static dev.strata.replication.LeaderFollowerTest.assertSameRecords;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,32 +27,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TlsTest {
     @TempDir
-    static Path keys;
-    @TempDir
     Path tmp;
 
     private static KeyStore good;
     private static KeyStore other;
 
     @BeforeAll
-    static void makeCertificates() throws Exception {
+    static void loadCertificates() throws Exception {
         good = keyStore("good");
         other = keyStore("other");
     }
 
-    /** A self-signed certificate for localhost and 127.0.0.1, made with the JDK's keytool. */
+    /** A self-signed certificate for localhost and 127.0.0.1 (src/test/resources/tls/README.md says how it was made). */
     private static KeyStore keyStore(String name) throws Exception {
-        Path file = keys.resolve(name + ".p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", file.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
         KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = TlsTest.class.getResourceAsStream("/tls/" + name + ".p12")) {
+            assertThat(in).as("test key store %s", name).isNotNull();
             ks.load(in, "changeit".toCharArray());
         }
         return ks;
@@ -87,7 +76,8 @@ class TlsTest {
             MemoryLog log = nodes.log("leader");
             Leader leader = nodes.leader("leader", log, Nodes.config().sslContext(server(good, good)));
             Follower ok = nodes.follower("ok", Nodes.address(leader), Nodes.config().sslContext(client(good, good)));
-            Follower plain = nodes.follower("plain", Nodes.address(leader), Nodes.config());
+            // A plain follower waits for a challenge the TLS leader never sends in clear: the handshake timeout ends it.
+            Follower plain = nodes.follower("plain", Nodes.address(leader), Nodes.config().handshakeTimeout(Duration.ofSeconds(1)));
             Follower untrusting = nodes.follower("untrusting", Nodes.address(leader), Nodes.config().sslContext(client(good, other)));
             Follower untrusted = nodes.follower("untrusted", Nodes.address(leader), Nodes.config().sslContext(client(other, good)));
             for (int i = 0; i < 100; i++) {
@@ -95,8 +85,8 @@ class TlsTest {
             }
             Await.until(() -> ok.status().appliedSeqno() == 100, () -> ok.status().toString());
             assertSameRecords(log, (MemoryLog) ok.target());
-            Await.until(() -> plain.status().reconnects() >= 2 && untrusting.status().reconnects() >= 2
-                    && untrusted.status().reconnects() >= 2, () -> plain.status() + " / " + untrusting.status() + " / " + untrusted.status());
+            Await.until(() -> plain.status().reconnects() >= 1 && untrusting.status().reconnects() >= 1
+                    && untrusted.status().reconnects() >= 1, () -> plain.status() + " / " + untrusting.status() + " / " + untrusted.status());
             assertThat(plain.status().appliedSeqno()).isZero();
             assertThat(untrusting.status().appliedSeqno()).isZero();
             assertThat(untrusted.status().appliedSeqno()).isZero();

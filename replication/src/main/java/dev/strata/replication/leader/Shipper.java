@@ -8,6 +8,7 @@ import dev.strata.replication.spi.LogGoneException;
 import dev.strata.replication.spi.RecordCursor;
 import dev.strata.replication.wire.Message;
 import dev.strata.replication.wire.Messages;
+import dev.strata.replication.wire.RecordsCompression;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -265,7 +266,8 @@ final class Shipper implements Runnable {
 
     private void sendBatch(ByteBuffer out, int count, long last) throws InterruptedException {
         // A fresh array per frame: the encoder writes it later, on the event loop.
-        send(new Messages.Records(count, out.array(), out.position()));
+        Messages.Records records = new Messages.Records(count, out.array(), out.position());
+        send(core.config.compression() ? RecordsCompression.compress(records) : records);
         registration.shipped(last, out.position());
     }
 

@@ -18,15 +18,18 @@ import java.util.List;
  * {@link LengthFieldBasedFrameDecoder}, which refuses an oversized length before reading its body.
  */
 public final class FrameDecoder extends MessageToMessageDecoder<ByteBuf> {
-    public FrameDecoder() {
+    private final int maxFrameSize;
+
+    public FrameDecoder(int maxFrameSize) {
         super(ByteBuf.class);
+        this.maxFrameSize = maxFrameSize;
     }
 
     /** Adds the length-field decoder, this decoder and the encoder to {@code p}. */
     public static void install(ChannelPipeline p, int maxFrameSize) {
         p.addLast("frameLength", new LengthFieldBasedFrameDecoder(ByteOrder.LITTLE_ENDIAN, maxFrameSize, 0,
                 FrameFormat.LENGTH_SIZE, 0, FrameFormat.LENGTH_SIZE, true));
-        p.addLast("frameDecoder", new FrameDecoder());
+        p.addLast("frameDecoder", new FrameDecoder(maxFrameSize));
         p.addLast("frameEncoder", new FrameEncoder(maxFrameSize));
     }
 
@@ -47,6 +50,6 @@ public final class FrameDecoder extends MessageToMessageDecoder<ByteBuf> {
             throw new ReplicationException(Reason.PROTOCOL, "unknown frame type " + code);
         }
         body.skipBytes(FrameFormat.HEADER_AFTER_LENGTH);
-        out.add(Messages.decode(type, body));
+        out.add(Messages.decode(type, body, maxFrameSize));
     }
 }

@@ -28,7 +28,9 @@ public enum FrameType {
     /** L: the leader's durable seqno and clock, about every second. */
     HEARTBEAT(11),
     /** F: received, durable and applied seqno. */
-    ACK(12);
+    ACK(12),
+    /** L: consecutive commit records, zstd-compressed (decoded into a RECORDS message). */
+    RECORDS_ZSTD(13);
 
     private static final FrameType[] BY_CODE = new FrameType[16];
 

@@ -28,6 +28,8 @@ import java.util.List;
  * FILE_CHUNK    file index u32, offset u64, data (the rest of the frame)
  * FULL_SYNC_END (empty)
  * RECORDS       count u32, then count times (length u32, commit record)
+ * RECORDS_ZSTD  raw length u32, then one zstd frame (declaring its content size) whose content is
+ *               a RECORDS payload of raw length bytes (at most the maximum frame size)
  * HEARTBEAT     leader durable seqno u64, leader time ms u64
  * ACK           received u64, durable u64, applied u64
  * </pre>
@@ -163,6 +165,17 @@ public final class Messages {
         }
     }
 
+    /** RECORDS compressed with zstd: {@code compressed} holds a zstd frame of the RECORDS payload. */
+    public record CompressedRecords(int rawLength, byte[] compressed) implements Message {
+        public FrameType type() {
+            return FrameType.RECORDS_ZSTD;
+        }
+
+        public void write(ByteBuf out) {
+            out.writeIntLE(rawLength).writeBytes(compressed);
+        }
+    }
+
     public record Heartbeat(long durableSeqno, long timeMillis) implements Message {
         public FrameType type() {
             return FrameType.HEARTBEAT;
@@ -187,6 +200,14 @@ public final class Messages {
 
     /** Decodes the payload of a frame of {@code type}; the whole payload must be consumed. */
     public static Message decode(FrameType type, ByteBuf in) {
+        return decode(type, in, FrameFormat.DEFAULT_MAX_FRAME_SIZE);
+    }
+
+    /**
+     * Decodes the payload of a frame of {@code type}; a compressed batch may expand to at most
+     * {@code maxRaw} bytes (checked against the size the zstd frame declares, before allocating).
+     */
+    public static Message decode(FrameType type, ByteBuf in, int maxRaw) {
         try {
             Message m = switch (type) {
                 case CHALLENGE -> new Challenge(in.readUnsignedShortLE(), bytes(in, FrameFormat.NONCE_SIZE));
@@ -202,6 +223,7 @@ public final class Messages {
                 case RECORDS -> readRecords(in);
                 case HEARTBEAT -> new Heartbeat(in.readLongLE(), in.readLongLE());
                 case ACK -> new Ack(in.readLongLE(), in.readLongLE(), in.readLongLE());
+                case RECORDS_ZSTD -> RecordsCompression.decompress(in, maxRaw);
             };
             if (in.isReadable()) {
                 throw protocol(type + " frame has " + in.readableBytes() + " bytes after its payload");
@@ -232,7 +254,7 @@ public final class Messages {
         return new FullSync(syncId, seqno, history, files, in.readIntLE(), in.readLongLE());
     }
 
-    private static Records readRecords(ByteBuf in) {
+    static Records readRecords(ByteBuf in) {
         long count = in.readUnsignedIntLE();
         int start = in.readerIndex();
         int end = in.writerIndex();

@@ -70,6 +70,36 @@ class FrameCodecTest {
     }
 
     @Test
+    void compressedBatchesRoundTripAndBombsAreRefusedBeforeAllocating() {
+        ByteBuffer b = ByteBuffer.allocate(20 * 104).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 20; i++) {
+            b.putInt(100).put(new byte[100]);
+        }
+        Messages.Records plain = new Messages.Records(20, b.array(), b.position());
+        Message packed = RecordsCompression.compress(plain);
+        assertThat(packed).isInstanceOf(Messages.CompressedRecords.class);
+        assertThat(((Messages.CompressedRecords) packed).compressed().length).isLessThan(plain.length() / 4);
+        Messages.Records back = (Messages.Records) roundTrip(packed);
+        assertThat(back.count()).isEqualTo(20);
+        assertThat(back.data()).isEqualTo(plain.data());
+        // Small or incompressible batches go as they are.
+        assertThat(RecordsCompression.compress(new Messages.Records(1, new byte[]{0, 0, 0, 0}, 4))).isInstanceOf(Messages.Records.class);
+        byte[] noise = new byte[4096];
+        new Random(3).nextBytes(noise);
+        ByteBuffer n = ByteBuffer.allocate(4 + noise.length).order(ByteOrder.LITTLE_ENDIAN).putInt(noise.length).put(noise);
+        assertThat(RecordsCompression.compress(new Messages.Records(1, n.array(), n.position()))).isInstanceOf(Messages.Records.class);
+
+        // A bomb: 20 MB of zeros behind a header claiming 1 KiB, and one whose header admits 20 MB.
+        byte[] bomb = com.github.luben.zstd.Zstd.compress(new byte[20 << 20]);
+        assertRefused(withCrc(FrameType.RECORDS_ZSTD.code(), le(x -> x.putInt(1024).put(bomb))), Reason.PROTOCOL);
+        assertRefused(withCrc(FrameType.RECORDS_ZSTD.code(), le(x -> x.putInt(20 << 20).put(bomb))), Reason.PROTOCOL);
+        // Garbage where the zstd frame should be, and a valid frame whose records are malformed.
+        assertRefused(withCrc(FrameType.RECORDS_ZSTD.code(), le(x -> x.putInt(64).put(new byte[40]))), Reason.PROTOCOL);
+        byte[] lies = com.github.luben.zstd.Zstd.compress(le(x -> x.putInt(5).putInt(3).put(new byte[3])));
+        assertRefused(withCrc(FrameType.RECORDS_ZSTD.code(), le(x -> x.putInt(11).put(lies))), Reason.PROTOCOL);
+    }
+
+    @Test
     void aFrameSplitAcrossReadsIsReassembled() {
         byte[] frame = Frames.encode(new Messages.Ack(1, 2, 3));
         EmbeddedChannel ch = channel();
@@ -148,7 +178,7 @@ class FrameCodecTest {
     }
 
     private static byte[] le(Filler f) {
-        ByteBuffer b = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         f.fill(b);
         byte[] out = new byte[b.position()];
         System.arraycopy(b.array(), 0, out, 0, out.length);
