@@ -128,4 +128,41 @@ class FullSyncTest {
             }
         }
     }
+
+    @Test
+    void aLeaderThatLostItsTailIsDetectedAndItsFollowersResync() throws Exception {
+        try (Nodes nodes = new Nodes(tmp)) {
+            MemoryLog log = nodes.log("leader");
+            log.autoDurable(false);
+            Leader before = nodes.leader("leader", log, Nodes.config());
+            Follower ahead = nodes.follower("ahead", Nodes.address(before), Nodes.config());
+            for (int i = 0; i < 100; i++) {
+                log.put("k" + i, "v" + i);
+            }
+            log.makeDurable(85);
+            Follower diverged = nodes.follower("diverged", Nodes.address(before), Nodes.config());
+            Await.until(() -> diverged.status().appliedSeqno() == 85 && ahead.status().appliedSeqno() == 85,
+                    () -> diverged.status() + " / " + ahead.status());
+            diverged.close();
+            log.makeDurable(100);
+            Await.until(() -> ahead.status().appliedSeqno() == 100, () -> ahead.status().toString());
+            ahead.close();
+            before.close();
+
+            log.loseTail(80); // the leader comes back with commits 1..80 only
+            log.autoDurable(true);
+            for (int i = 80; i < 90; i++) {
+                log.put("k" + i, "other " + i); // 81..90 again, with other contents
+            }
+            Leader after = nodes.leader("leader", log, Nodes.config());
+            Follower ahead2 = nodes.follower("ahead", Nodes.address(after), Nodes.config());
+            Follower diverged2 = nodes.follower("diverged", Nodes.address(after), Nodes.config());
+            Await.until(() -> ahead2.status().fullSyncs() == 1 && diverged2.status().fullSyncs() == 1
+                    && ahead2.status().appliedSeqno() == 90 && diverged2.status().appliedSeqno() == 90,
+                    () -> ahead2.status() + " / " + diverged2.status());
+            assertSameRecords(log, (MemoryLog) ahead2.target());
+            assertSameRecords(log, (MemoryLog) diverged2.target());
+            assertThat(after.fullSyncsStarted()).isEqualTo(2);
+        }
+    }
 }

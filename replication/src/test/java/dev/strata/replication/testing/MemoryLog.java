@@ -128,6 +128,18 @@ public final class MemoryLog implements ReplicationSource, ReplicaTarget {
         notifyAll();
     }
 
+    /**
+     * Forgets every record after {@code keep}, as a leader restored from an older copy, or one
+     * whose acknowledged tail a power cut took, would come back.
+     */
+    public synchronized void loseTail(long keep) {
+        while (records.size() > keep) {
+            records.remove(records.size() - 1);
+        }
+        durable = Math.min(durable, keep);
+        firstKept = Math.min(firstKept, keep + 1);
+    }
+
     /** The most bytes a hold may keep before it is dropped. */
     public synchronized void holdCapBytes(long cap) {
         holdCapBytes = cap;
