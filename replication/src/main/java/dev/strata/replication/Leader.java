@@ -1,5 +1,6 @@
 package dev.strata.replication;
 
+import dev.strata.engine.StrataIOException;
 import dev.strata.replication.epoch.EpochStore;
 import dev.strata.replication.leader.LeaderCore;
 import dev.strata.replication.leader.LeaderSessions;
@@ -17,10 +18,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A replication leader: listens on a TCP port and ships its source's durable commit records to
@@ -45,7 +49,7 @@ public final class Leader implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel server;
     private final LeaderSessions sessions;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Leader(LeaderCore core, EventLoopGroup boss, EventLoopGroup workers, Channel server, LeaderSessions sessions) {
         this.core = core;
@@ -89,10 +93,10 @@ public final class Leader implements AutoCloseable {
             LOG.info("Replication leader of cluster '{}' listening on {}", config.clusterId(), server.localAddress());
             return new Leader(core, boss, workers, server, sessions);
         } catch (RuntimeException e) {
-            boss.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             core.close();
-            throw new dev.strata.engine.StrataIOException("cannot listen on " + bind, new java.io.IOException(e.getMessage(), e));
+            throw new StrataIOException("cannot listen on " + bind, new IOException(e.getMessage(), e));
         }
     }
 
@@ -164,8 +168,8 @@ public final class Leader implements AutoCloseable {
         }
         server.close().syncUninterruptibly();
         sessions.closeAll();
-        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         core.close();
     }
 }

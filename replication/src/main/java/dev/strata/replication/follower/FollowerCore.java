@@ -1,5 +1,6 @@
 package dev.strata.replication.follower;
 
+import java.util.concurrent.RejectedExecutionException;
 import dev.strata.engine.StrataException;
 import dev.strata.replication.FollowerStatus;
 import dev.strata.replication.ReplicationConfig;
@@ -11,6 +12,7 @@ import dev.strata.replication.spi.LogHold;
 import dev.strata.replication.spi.RecordCursor;
 import dev.strata.replication.spi.ReplicaOpener;
 import dev.strata.replication.spi.ReplicaTarget;
+import dev.strata.replication.spi.ReplicationSource;
 import dev.strata.replication.wire.FrameDecoder;
 import dev.strata.replication.wire.Messages;
 import io.netty.bootstrap.Bootstrap;
@@ -186,7 +188,7 @@ public final class FollowerCore {
         }
         try {
             group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             LOG.debug("Not reconnecting: the follower is closing");
         }
     }
@@ -404,7 +406,7 @@ public final class FollowerCore {
         return epochs;
     }
 
-    public dev.strata.replication.spi.ReplicationSource asSource() {
+    public ReplicationSource asSource() {
         return new CurrentSource(this::target);
     }
 

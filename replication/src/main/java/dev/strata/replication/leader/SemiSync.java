@@ -1,5 +1,6 @@
 package dev.strata.replication.leader;
 
+import dev.strata.engine.StrataInterruptedException;
 import dev.strata.engine.InvalidArgumentException;
 import dev.strata.replication.ReplicationException;
 import dev.strata.replication.ReplicationException.Reason;
@@ -80,7 +81,7 @@ public final class SemiSync implements CommitGate {
                     wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new dev.strata.engine.StrataInterruptedException("interrupted waiting for follower acknowledgements of commit " + seqno);
+                    throw new StrataInterruptedException("interrupted waiting for follower acknowledgements of commit " + seqno);
                 }
             }
             acknowledged.incrementAndGet();

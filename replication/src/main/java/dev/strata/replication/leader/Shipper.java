@@ -1,5 +1,6 @@
 package dev.strata.replication.leader;
 
+import dev.strata.engine.ErrorCode;
 import dev.strata.engine.StrataException;
 import dev.strata.replication.ReplicationException;
 import dev.strata.replication.ReplicationException.Reason;
@@ -224,7 +225,7 @@ final class Shipper implements Runnable {
         try (RecordCursor c = core.source.read(next)) {
             while (c.next()) {
                 if (c.seqno() != next) {
-                    throw new StrataException(dev.strata.engine.ErrorCode.CORRUPTION, "the log returned seqno "
+                    throw new StrataException(ErrorCode.CORRUPTION, "the log returned seqno "
                             + c.seqno() + " where " + next + " was expected");
                 }
                 int len = c.length();

@@ -1,5 +1,6 @@
 package dev.strata.replication.wire;
 
+import dev.strata.engine.InvalidArgumentException;
 import dev.strata.replication.ReplicationException;
 import dev.strata.replication.ReplicationException.Reason;
 
@@ -27,7 +28,7 @@ public final class Handshake {
     /** {@code secret} must not be empty (the configuration supplies a fixed one in insecure mode). */
     public Handshake(byte[] secret) {
         if (secret == null || secret.length == 0) {
-            throw new dev.strata.engine.InvalidArgumentException("the replication secret must not be empty");
+            throw new InvalidArgumentException("the replication secret must not be empty");
         }
         this.secret = secret.clone();
     }
