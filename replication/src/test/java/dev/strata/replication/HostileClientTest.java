@@ -164,6 +164,38 @@ class HostileClientTest {
         }
     }
 
+    @Test
+    void aFollowerCannotAcknowledgeMoreThanItWasSent() throws Exception {
+        try (Nodes nodes = new Nodes(tmp)) {
+            MemoryLog log = nodes.log("leader");
+            for (int i = 0; i < 5; i++) {
+                log.put("k" + i, "v");
+            }
+            Leader leader = nodes.leader("leader", log, Nodes.config());
+            try (Socket s = connect(leader)) {
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream();
+                byte[] challenge = readFrame(in);
+                byte[] leaderNonce = java.util.Arrays.copyOfRange(challenge, 11, 43);
+                byte[] nonce = dev.strata.replication.wire.Handshake.nonce();
+                dev.strata.replication.wire.Handshake h = new dev.strata.replication.wire.Handshake(Nodes.SECRET);
+                out.write(Frames.encode(new Messages.Auth(nonce, h.followerProof(leaderNonce, nonce))));
+                assertThat(readFrame(in)[4]).isEqualTo((byte) 3); // AUTH_OK
+                out.write(Frames.encode(new Messages.Hello("test-cluster", "liar", 0, 0, 0, 0, -1, 0)));
+                assertThat(readFrame(in)[4]).isEqualTo((byte) 5); // CONTINUE
+                assertThat(readFrame(in)[4]).isEqualTo((byte) 10); // RECORDS 1..5
+                out.write(Frames.encode(new Messages.Ack(1_000_000, 1_000_000, 1_000_000)));
+                Await.until(() -> leader.followers().get(0).durableSeqno() > 0, () -> leader.followers().toString());
+                FollowerInfo info = leader.followers().get(0);
+                assertThat(info.durableSeqno()).isLessThanOrEqualTo(5);
+                assertThat(info.appliedSeqno()).isLessThanOrEqualTo(5);
+                leader.semiSync(1, Duration.ofMillis(200), dev.strata.replication.leader.SemiSync.Policy.FAIL);
+                assertThatThrownBy(() -> log.put("sixth", "v")).isInstanceOf(ReplicationException.class);
+                leader.asynchronous();
+            }
+        }
+    }
+
     private static Socket connect(Leader leader) throws IOException {
         Socket s = new Socket(InetAddress.getLoopbackAddress(), leader.port());
         s.setSoTimeout(5000);

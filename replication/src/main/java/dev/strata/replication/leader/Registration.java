@@ -103,7 +103,22 @@ final class Registration {
         shippedBytes += bytes;
     }
 
+    /** A session continues after {@code seqno}: the follower holds everything up to it. */
+    synchronized void streamingFrom(long seqno) {
+        shipped = seqno;
+        shippedBytes = 0;
+        state = "STREAMING";
+    }
+
+    /**
+     * Records an acknowledgement. Each seqno is capped at what this session shipped (or the
+     * follower had when it started), so a follower cannot claim more than it was sent: its
+     * acknowledgement never counts above the leader's durable seqno, for the hold or semi-sync.
+     */
     synchronized void acked(long received, long durable, long applied, long leaderDurable) {
+        received = Math.min(received, shipped);
+        durable = Math.min(durable, shipped);
+        applied = Math.min(applied, shipped);
         this.received = Math.max(this.received, received);
         this.applied = Math.max(this.applied, applied);
         if (durable > this.durable) {

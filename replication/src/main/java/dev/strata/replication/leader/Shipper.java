@@ -192,8 +192,8 @@ final class Shipper implements Runnable {
     // ---------------------------------------------------------------- records
 
     private void stream(long from, EpochHistory history) throws InterruptedException {
+        registration.streamingFrom(from - 1);
         send(new Messages.Continue(from, history));
-        registration.state("STREAMING");
         long next = from;
         long heartbeatNanos = core.config.heartbeatInterval().toNanos();
         long lastBeat = 0;
@@ -268,8 +268,8 @@ final class Shipper implements Runnable {
     private void sendBatch(ByteBuffer out, int count, long last) throws InterruptedException {
         // A fresh array per frame: the encoder writes it later, on the event loop.
         Messages.Records records = new Messages.Records(count, out.array(), out.position());
+        registration.shipped(last, out.position()); // before the send: an ack may come back at once
         send(core.config.compression() ? RecordsCompression.compress(records) : records);
-        registration.shipped(last, out.position());
     }
 
     private void send(Message m) throws InterruptedException {
