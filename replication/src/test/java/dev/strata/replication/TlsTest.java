@@ -3,9 +3,7 @@ package dev.strata.replication;
 import dev.strata.replication.testing.Await;
 import dev.strata.replication.testing.MemoryLog;
 import dev.strata.replication.testing.Nodes;
-import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,13 +59,32 @@ class TlsTest {
     }
 
     private static SslContext server(KeyStore own, KeyStore trusted) throws Exception {
-        return SslContextBuilder.forServer(kmf(own)).trustManager(tmf(trusted)).clientAuth(ClientAuth.REQUIRE)
-                .protocols("TLSv1.3").build();
+        return ReplicationTls.leader(kmf(own), tmf(trusted));
     }
 
     private static SslContext client(KeyStore own, KeyStore trusted) throws Exception {
-        return SslContextBuilder.forClient().keyManager(kmf(own)).trustManager(tmf(trusted))
-                .endpointIdentificationAlgorithm("HTTPS").protocols("TLSv1.3").build();
+        return ReplicationTls.follower(kmf(own), tmf(trusted));
+    }
+
+    private static Path resource(String name) throws Exception {
+        return Path.of(TlsTest.class.getResource("/tls/" + name).toURI());
+    }
+
+    @Test
+    void pemFilesWorkAndBadOnesAreNamed() throws Exception {
+        Path cert = resource("good-cert.pem");
+        Path key = resource("good-key.pem");
+        try (Nodes nodes = new Nodes(tmp)) {
+            MemoryLog log = nodes.log("leader");
+            Leader leader = nodes.leader("leader", log, Nodes.config().sslContext(ReplicationTls.leaderFromPem(cert, key, cert)));
+            Follower f = nodes.follower("f", Nodes.address(leader), Nodes.config()
+                    .sslContext(ReplicationTls.followerFromPem(cert, key, cert)));
+            long seqno = log.put("k", "v");
+            assertThat(f.awaitApplied(seqno, java.time.Duration.ofSeconds(20))).isTrue();
+        }
+        Path missing = tmp.resolve("missing.pem");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReplicationTls.leaderFromPem(missing, key, cert))
+                .isInstanceOf(dev.strata.engine.InvalidArgumentException.class).hasMessageContaining("missing.pem");
     }
 
     @Test
