@@ -140,6 +140,14 @@ public final class Leader implements AutoCloseable {
         return core.fullSyncsResumed();
     }
 
+    /**
+     * The newest epoch a follower reported that is newer than this leader's (0 if none): when
+     * not 0, another node was promoted and this leader is stale (a health check should say so).
+     */
+    public long newerEpochSeen() {
+        return core.newerEpochSeen();
+    }
+
     /** Connections refused: wrong secret, wrong cluster, too many, stale leader. */
     public long rejectedConnections() {
         return core.rejected() + sessions.overCap();

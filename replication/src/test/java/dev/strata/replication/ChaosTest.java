@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Faults at random points while writes go on (as Redis's psync2 test cuts links): a TCP proxy in
- * front of each of two followers cuts, stalls, duplicates bytes and refuses reconnects; a third
- * follower is chained on the first. 50 faults in CI ({@code -Dstrata.test.scale=soak}: 1,000).
+ * front of each of two followers cuts, stalls, duplicates bytes and refuses reconnects, and the
+ * second follower is restarted now and then; a third follower is chained on the first. 50 faults in CI ({@code -Dstrata.test.scale=soak}: 1,000).
  * Every follower converges to the leader's records byte for byte, with no gap applied and, since
  * the log is kept, no full sync.
  */
@@ -36,7 +36,8 @@ class ChaosTest {
             Leader leader = nodes.leader("leader", log, Nodes.config().batchBytes(2048));
             try (ChaosProxy p1 = new ChaosProxy(Nodes.address(leader)); ChaosProxy p2 = new ChaosProxy(Nodes.address(leader))) {
                 Follower f1 = nodes.follower("f1", p1.address(), Nodes.config());
-                Follower f2 = nodes.follower("f2", p2.address(), Nodes.config());
+                Follower[] f2 = {nodes.follower("f2", p2.address(), Nodes.config())};
+                int restarts = 0;
                 Leader relay = nodes.leader(f1.asSource(), f1.epochs(), "f1", Nodes.config());
                 Follower chained = nodes.follower("chained", Nodes.address(relay), Nodes.config());
                 AtomicBoolean stop = new AtomicBoolean();
@@ -56,7 +57,7 @@ class ChaosTest {
                         ChaosProxy p = proxies.get(random.nextInt(2));
                         long before = log.latestSeqno();
                         Await.until(() -> log.latestSeqno() > before + 20, () -> "writer stalled at " + log.latestSeqno());
-                        switch (random.nextInt(4)) {
+                        switch (random.nextInt(5)) {
                             case 0 -> p.cut();
                             case 1 -> {
                                 p.stall(true);
@@ -65,6 +66,11 @@ class ChaosTest {
                                 p.stall(false);
                             }
                             case 2 -> p.duplicateNext();
+                            case 3 -> { // the follower process restarts: its hello comes from its own log
+                                f2[0].close();
+                                f2[0] = nodes.follower("f2", p2.address(), Nodes.config());
+                                restarts++;
+                            }
                             default -> {
                                 p.refuse(true);
                                 p.cut();
@@ -79,14 +85,14 @@ class ChaosTest {
                     writer.join();
                 }
                 long last = log.latestSeqno();
-                for (Follower f : List.of(f1, f2, chained)) {
+                for (Follower f : List.of(f1, f2[0], chained)) {
                     Await.until(() -> f.status().appliedSeqno() == last, () -> "seed " + seed + ": " + f.status());
                     assertSameRecords(log, (MemoryLog) f.target());
                     assertThat(f.status().gaps()).as("seed %d", seed).isZero();
                     assertThat(f.status().fullSyncs()).as("seed %d", seed).isZero();
                 }
                 assertThat(leader.fullSyncsStarted()).isZero();
-                assertThat(f1.status().reconnects() + f2.status().reconnects()).isGreaterThan(0);
+                assertThat(f1.status().reconnects() + f2[0].status().reconnects() + restarts).isGreaterThan(0);
             }
         }
     }

@@ -83,6 +83,8 @@ class TopologyTest {
             Await.until(() -> String.valueOf(again.status().lastError()).contains("STALE_LEADER"), () -> again.status().toString());
             assertThat(again.status().appliedSeqno()).isEqualTo(1);
             assertThat(staleLeader.rejectedConnections()).isGreaterThanOrEqualTo(1);
+            assertThat(staleLeader.newerEpochSeen()).isEqualTo(2);
+            assertThat(leader.newerEpochSeen()).isZero();
         }
     }
 

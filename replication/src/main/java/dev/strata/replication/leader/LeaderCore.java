@@ -39,6 +39,8 @@ public final class LeaderCore {
     final AtomicLong protocolErrors = new AtomicLong();
     final AtomicLong fullSyncsStarted = new AtomicLong();
     final AtomicLong fullSyncsResumed = new AtomicLong();
+    /** The newest epoch a follower reported that is newer than this leader's; 0 if none. */
+    final AtomicLong newerEpochSeen = new AtomicLong();
 
     public LeaderCore(ReplicationSource source, EpochStore epochs, Path workDir, ReplicationConfig config) {
         this.source = source;
@@ -131,6 +133,10 @@ public final class LeaderCore {
 
     public long fullSyncsResumed() {
         return fullSyncsResumed.get();
+    }
+
+    public long newerEpochSeen() {
+        return newerEpochSeen.get();
     }
 
     public long rejected() {

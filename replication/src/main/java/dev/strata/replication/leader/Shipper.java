@@ -104,7 +104,12 @@ final class Shipper implements Runnable {
                 : Decision.decide(history, core.source.durableSeqno(), hello.epoch(), hello.lastSeqno(), hello.lastHash(), this::hashAt);
         LOG.info("Follower {} at seqno {} epoch {}: {}", registration.id, hello.lastSeqno(), hello.epoch(), d);
         switch (d.kind()) {
-            case STALE_LEADER -> throw new ReplicationException(Reason.STALE_LEADER, d.why());
+            case STALE_LEADER -> {
+                core.newerEpochSeen.accumulateAndGet(hello.epoch(), Math::max);
+                LOG.error("This leader is stale: follower {} has seen epoch {}, this leader is at epoch {}; another node "
+                        + "was promoted, so this one must not take writes", registration.id, hello.epoch(), history.current());
+                throw new ReplicationException(Reason.STALE_LEADER, d.why());
+            }
             case FULL_SYNC -> startFullSync(history);
             case CONTINUE -> {
                 if (registration.checkDropped() || registration.needsFullSync()) {
