@@ -133,6 +133,61 @@ public class StrataProperties {
     /** Whether the database joins the process-wide verification table (fresh reads without reading). */
     private boolean verificationTable = false;
 
+    /** How long transaction-log entries are kept; older flushed WAL segments are rewritten log-only, then deleted. */
+    private Duration transactionLogRetention = Duration.ofDays(3);
+
+    /** A WAL segment is rolled once its first record is this fraction of the retention old (0 = by size only). */
+    private double transactionLogMaxAgeThreshold = 0.75;
+
+    /** Bytes of the newest sealed WAL segments kept whole after their data is in tables, for followers to catch up from. */
+    private DataSize walKeepSize = DataSize.ofMegabytes(256);
+
+    /** The most WAL bytes one follower (or durable change feed) may keep; one further behind is dropped to a full copy. */
+    private DataSize maxFollowerRetainedBytes = DataSize.ofGigabytes(1);
+
+    /** How often the engine runs transaction-log retention on its own. */
+    private Duration transactionLogRetentionCheckInterval = Duration.ofMinutes(1);
+
+    public Duration getTransactionLogRetention() {
+        return transactionLogRetention;
+    }
+
+    public void setTransactionLogRetention(Duration transactionLogRetention) {
+        this.transactionLogRetention = transactionLogRetention;
+    }
+
+    public double getTransactionLogMaxAgeThreshold() {
+        return transactionLogMaxAgeThreshold;
+    }
+
+    public void setTransactionLogMaxAgeThreshold(double transactionLogMaxAgeThreshold) {
+        this.transactionLogMaxAgeThreshold = transactionLogMaxAgeThreshold;
+    }
+
+    public DataSize getWalKeepSize() {
+        return walKeepSize;
+    }
+
+    public void setWalKeepSize(DataSize walKeepSize) {
+        this.walKeepSize = walKeepSize;
+    }
+
+    public DataSize getMaxFollowerRetainedBytes() {
+        return maxFollowerRetainedBytes;
+    }
+
+    public void setMaxFollowerRetainedBytes(DataSize maxFollowerRetainedBytes) {
+        this.maxFollowerRetainedBytes = maxFollowerRetainedBytes;
+    }
+
+    public Duration getTransactionLogRetentionCheckInterval() {
+        return transactionLogRetentionCheckInterval;
+    }
+
+    public void setTransactionLogRetentionCheckInterval(Duration transactionLogRetentionCheckInterval) {
+        this.transactionLogRetentionCheckInterval = transactionLogRetentionCheckInterval;
+    }
+
     /**
      * Column families created at start-up when missing (the default family always exists).
      * Reach them through the StrataColumnFamilies bean.
