@@ -81,7 +81,12 @@ public final class EngineSource implements ReplicationSource {
 
     @Override
     public LogHold hold(String holder, long fromSeqno) {
-        WalHold h = db.holdWal(holder, fromSeqno);
+        WalHold h;
+        try {
+            h = db.holdWal(holder, fromSeqno);
+        } catch (LogUnavailableException e) {
+            throw new LogGoneException(e.getMessage(), e);
+        }
         return new LogHold() {
             public void advance(long ackedSeqno) {
                 h.advance(ackedSeqno);

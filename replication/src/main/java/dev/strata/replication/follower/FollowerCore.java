@@ -385,9 +385,18 @@ public final class FollowerCore {
         }
     }
 
+    /**
+     * Holds this follower's own log from its last applied record, so the next hello can send
+     * that record's hash; from the next seqno when the record is already gone (after a full sync
+     * the copy's log may start later).
+     */
     private LogHold holdOwnLog(ReplicaTarget t) {
         long applied = t.appliedSeqno();
-        return t.source().hold(SELF_HOLD, Math.max(1, applied));
+        try {
+            return t.source().hold(SELF_HOLD, Math.max(1, applied));
+        } catch (LogGoneException e) {
+            return t.source().hold(SELF_HOLD, applied + 1);
+        }
     }
 
     private static int crc(byte[] b, int off, int len) {

@@ -116,8 +116,14 @@ final class Shipper implements Runnable {
                     startFullSync(history); // its hold passed the byte cap, or its records were found gone
                     return;
                 }
-                registration.ensureHold(core.source, d.fromSeqno() - 1);
-                if (!available(d.fromSeqno())) {
+                boolean held;
+                try {
+                    registration.ensureHold(core.source, d.fromSeqno() - 1);
+                    held = true;
+                } catch (LogGoneException e) {
+                    held = false;
+                }
+                if (!held || !available(d.fromSeqno())) {
                     LOG.info("Follower {}: seqno {} is no longer in the log; full sync", registration.id, d.fromSeqno());
                     startFullSync(history);
                     return;

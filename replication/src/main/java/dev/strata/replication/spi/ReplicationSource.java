@@ -36,6 +36,8 @@ public interface ReplicationSource {
     /**
      * Keeps every whole record at or after {@code fromSeqno} on disk for {@code holder} until the
      * hold is advanced, dropped (past the byte cap) or closed.
+     *
+     * @throws LogGoneException when records from {@code fromSeqno} are no longer kept
      */
     LogHold hold(String holder, long fromSeqno);
 

@@ -260,6 +260,9 @@ public final class MemoryLog implements ReplicationSource, ReplicaTarget {
     @Override
     public synchronized LogHold hold(String holder, long fromSeqno) {
         check();
+        if (fromSeqno < firstKept) {
+            throw new LogGoneException("cannot hold from seqno " + fromSeqno + ": the oldest kept is " + firstKept);
+        }
         Hold h = new Hold(fromSeqno);
         holds.put(h, holder);
         return h;
