@@ -4,8 +4,8 @@ package dev.strata.replication.spi;
  * What a follower needs from the database it keeps: apply a leader's commit record in seqno
  * order (appending it to its own log with the leader's seqno and timestamp), report what it has
  * applied and made durable, read its own records back (for the hello's hash and for followers
- * of its own) and become writable when promoted. The implementation over a
- * {@code StrataDatabase} opened as a follower comes with the engine's replication hooks.
+ * of its own) and become writable when promoted. {@code EngineReplica}
+ * implements it over a {@code StrataDatabase} opened as a follower.
  *
  * <p>Thread-safety: {@link #apply} is called by one thread (the follower's worker); the other
  * methods may be called from any thread.

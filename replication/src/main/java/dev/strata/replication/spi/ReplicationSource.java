@@ -7,8 +7,8 @@ import java.time.Duration;
  * What a leader needs from the database it replicates: its durable commit records, a way to wait
  * for new ones, a way to keep them on disk for a follower, and checkpoints for full syncs. The
  * replication module talks to the engine only through this interface (and {@link ReplicaTarget}
- * on the follower side), so the protocol is tested end to end against a real in-memory log. The
- * implementation over a {@code StrataDatabase} comes with the engine's replication hooks. A
+ * on the follower side), so the protocol is tested end to end against a real in-memory log. {@code
+ * EngineSource} implements it over a {@code StrataDatabase}. A
  * follower serving followers (chaining) is a source too.
  *
  * <p>Thread-safety: every method may be called from any thread, concurrently.
