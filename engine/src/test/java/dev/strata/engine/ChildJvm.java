@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * The kill -9 harness for tests that run a workload in a child JVM: the child side (line output
  * that a kill never tears, and watchdogs so an orphaned child exits) and the parent side (start
  * with stdout and stderr to files, wait for the first line, kill). Used by the change-feed kill
- * test; {@link CrashRecoveryKillTest} has its own copy of the same steps.
+ * test; the kill and crash-point tests' child ({@link CrashKillChild}) uses the child side.
  */
 public final class ChildJvm {
     private static final FileOutputStream OUT = new FileOutputStream(FileDescriptor.out);

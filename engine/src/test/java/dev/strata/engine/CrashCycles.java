@@ -1,6 +1,7 @@
 package dev.strata.engine;
 
-import java.io.IOException;
+import dev.strata.engine.util.CrashPoints;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,41 +15,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Crash cycles on one database directory: a child JVM ({@link CrashKillChild}) runs writer
- * threads and dies, either killed with SIGKILL ({@link #killAfter}) or halted by a crash point
- * ({@link #crashAt}); then this JVM reopens the directory and checks what the child's log and the
- * ops regenerated from the seed allow (DESIGN.md test A1):
+ * threads (and perhaps checkpoints, backups or restores) and dies, either killed with SIGKILL
+ * ({@link #killAfter}) or halted by a crash point ({@link #crashAt}); then this JVM reopens the
+ * directory and checks what the child's log and the ops regenerated from the seed allow
+ * (DESIGN.md test A1):
  * <ul>
  *   <li>S = latestSeqno; in SYNC and ASYNC, every acknowledged seqno is at or below S (a process
  *       crash loses nothing the OS has); in NONE, acknowledged commits above S are lost, which is
  *       allowed, and S is where the last flush ended;</li>
- *   <li>the state is the replay of commits 1..S: each thread writes only its own keys and runs its
- *       ops in order, so the recovered commits of a thread are its acknowledged ops up to S plus
- *       possibly its one in-flight op, and the number of recovered ops over all threads must be
- *       exactly S minus the previous cycle's seqno (no holes, nothing lost in between);</li>
+ *   <li>the state, in both column families, is the replay of commits 1..S ({@link CrashModel}):
+ *       no holes, in-flight commits only whole (a transaction or a batch across families too),
+ *       given-up transactions never;</li>
+ *   <li>what the child's admin thread made, complete or interrupted, is checked by
+ *       {@link CrashAdminChecks};</li>
  *   <li>a new commit gets S + 1.</li>
  * </ul>
- * The model carries over from cycle to cycle; {@link #freshDirectory} starts over. Used by
- * {@link CrashRecoveryKillTest} and the crash-point test.
+ * The model carries over from cycle to cycle; {@link #freshDirectory} starts over. Used by the
+ * kill test and the crash-point test.
  */
 public final class CrashCycles {
     private final Path root;
     private final long seed;
     private final int threads;
+    private final CrashModel model;
+    private final CrashAdminChecks admin;
     private Path dir;
-    /** Per thread, then (index threads) the parent's own probe keys. */
-    private List<TreeMap<String, String>> model;
-    private long base;
     private long acknowledged;
     private long inflightRecovered;
     private long lostUnderNone;
+    private long givenUp;
 
-    /** What one thread's log said in one cycle. */
-    private static final class ThreadLog {
-        final List<Long> ackSeqnos = new ArrayList<>(); // index opId - 1
-        long lastTry;
-    }
-
-    /** What the child did: how it ended and what its threads logged. */
+    /** What the child did: how it ended and what it printed. */
     public record ChildRun(int exitStatus, boolean ready, List<String> lines) {
     }
 
@@ -56,49 +53,55 @@ public final class CrashCycles {
         this.root = root;
         this.seed = seed;
         this.threads = threads;
+        this.model = new CrashModel(seed, threads);
+        this.admin = new CrashAdminChecks(root.resolve("scratch"), model);
     }
 
-    /** Starts over in a new, empty directory under the root. */
+    /**
+     * Starts over in a new directory under the root, holding the writers' second column family
+     * (created here, so that every child opens with it and its commit is before the model's base).
+     */
     public void freshDirectory(String name) {
         dir = root.resolve(name);
-        model = new ArrayList<>();
-        for (int t = 0; t <= threads; t++) {
-            model.add(new TreeMap<>());
+        admin.startOver(root.resolve(name + "-admin"));
+        try (StrataDatabase db = StrataDatabase.open(dir, CrashTesting.options(Durability.SYNC))) {
+            db.createColumnFamily(CrashKillChild.FAMILY);
+            model.reset(db.latestSeqno());
         }
-        base = 0;
     }
 
     public Path directory() {
         return dir;
     }
 
-    /** Acknowledged commits checked, un-acknowledged in-flight commits recovered, NONE-mode acknowledged commits lost. */
+    /** Acknowledged commits checked, un-acknowledged in-flight commits recovered, NONE-mode acknowledged commits lost, ... */
     public String summary() {
         return acknowledged + " acknowledged commits checked, " + inflightRecovered
-                + " un-acknowledged in-flight commits recovered, " + lostUnderNone + " NONE-mode acknowledgements lost";
+                + " un-acknowledged in-flight commits recovered, " + lostUnderNone + " NONE-mode acknowledgements lost, "
+                + givenUp + " transactions given up after retries; " + admin.summary();
     }
 
     /**
      * A cycle whose child is killed (SIGKILL) {@code killAfterMs} after it reports ready; then
      * the recovery checks.
      */
-    public void killAfter(int cycle, Durability mode, int paceMicros, int killAfterMs) throws Exception {
-        ChildRun run = runChild(cycle, mode, paceMicros, List.of(), Long.MAX_VALUE, killAfterMs);
+    public void killAfter(int cycle, CrashKillChild.Spec spec, int killAfterMs) throws Exception {
+        ChildRun run = runChild(cycle, spec, List.of(), killAfterMs);
         assertThat(run.ready()).as("cycle %d: the child reported ready", cycle).isTrue();
-        verify(cycle, mode, run);
+        verify(cycle, spec, run, null);
     }
 
     /**
-     * A cycle whose child runs with {@code -Dstrata.crashPoint=<point>:<k>} and at most
-     * {@code maxOps} ops per thread (each followed by a pause of {@code paceMicros}): it must halt at the point (status
-     * {@code CrashPoints.HALT_STATUS}); then the recovery checks.
+     * A cycle whose child runs with {@code -Dstrata.crashPoint=<point>:<k>}: it must halt at the
+     * point (status {@link CrashPoints#HALT_STATUS}) before its writers make {@code spec.maxOps()}
+     * ops each; then the recovery checks.
      */
-    public ChildRun crashAt(int cycle, Durability mode, int paceMicros, String point, long k, long maxOps) throws Exception {
-        ChildRun run = runChild(cycle, mode, paceMicros, List.of("-Dstrata.crashPoint=" + point + ":" + k), maxOps, -1);
+    public ChildRun crashAt(int cycle, CrashKillChild.Spec spec, String point, long k) throws Exception {
+        ChildRun run = runChild(cycle, spec, List.of("-D" + CrashPoints.PROPERTY + "=" + point + ":" + k), -1);
         assertThat(run.exitStatus()).as("cycle %d: the child halts at the %d-th hit of %s (status %d); it ended with "
-                + "status %d after %d log lines", cycle, k, point, dev.strata.engine.util.CrashPoints.HALT_STATUS,
-                run.exitStatus(), run.lines().size()).isEqualTo(dev.strata.engine.util.CrashPoints.HALT_STATUS);
-        verify(cycle, mode, run);
+                + "status %d after %d log lines", cycle, k, point, CrashPoints.HALT_STATUS, run.exitStatus(),
+                run.lines().size()).isEqualTo(CrashPoints.HALT_STATUS);
+        verify(cycle, spec, run, point);
         return run;
     }
 
@@ -108,132 +111,41 @@ public final class CrashCycles {
      * opens that directory and must halt at {@code point} before it reports ready; then the
      * recovery checks (against the first child's log).
      */
-    public void crashInRecovery(int cycle, Durability mode, String setupPoint, long setupK, String point, long maxOps)
+    public void crashInRecovery(int cycle, CrashKillChild.Spec spec, String setupPoint, long setupK, String point)
             throws Exception {
-        ChildRun setup = runChild(cycle, mode, 0, List.of("-Dstrata.crashPoint=" + setupPoint + ":" + setupK), maxOps, -1);
+        ChildRun setup = runChild(cycle, spec, List.of("-D" + CrashPoints.PROPERTY + "=" + setupPoint + ":" + setupK), -1);
         assertThat(setup.exitStatus()).as("cycle %d: the setup child halts at %s", cycle, setupPoint)
-                .isEqualTo(dev.strata.engine.util.CrashPoints.HALT_STATUS);
-        ChildRun run = runChild(cycle, mode, 0, List.of("-Dstrata.crashPoint=" + point), maxOps, -1);
+                .isEqualTo(CrashPoints.HALT_STATUS);
+        ChildRun run = runChild(cycle, spec, List.of("-D" + CrashPoints.PROPERTY + "=" + point), -1);
         assertThat(run.exitStatus()).as("cycle %d: the child halts at %s while it opens what %s left (it ended with "
-                + "status %d)", cycle, point, setupPoint, run.exitStatus()).isEqualTo(dev.strata.engine.util.CrashPoints.HALT_STATUS);
+                + "status %d)", cycle, point, setupPoint, run.exitStatus()).isEqualTo(CrashPoints.HALT_STATUS);
         assertThat(run.lines()).as("cycle %d: halted during the open", cycle).isEmpty();
-        verify(cycle, mode, setup);
+        verify(cycle, spec, setup, setupPoint);
     }
 
-    private void verify(int cycle, Durability mode, ChildRun run) {
-        ThreadLog[] logs = parse(cycle, run.lines());
-        try (StrataDatabase db = StrataDatabase.open(dir, CrashTesting.options(mode))) {
+    private void verify(int cycle, CrashKillChild.Spec spec, ChildRun run, String haltedAt) throws Exception {
+        CrashChildLog log = new CrashChildLog(threads, cycle, run.lines());
+        if (log.readySeqno >= 0) {
+            assertThat(log.readySeqno).as("cycle %d: the child opens at the state the last cycle left", cycle)
+                    .isEqualTo(model.base());
+        }
+        try (StrataDatabase db = StrataDatabase.open(dir, CrashTesting.options(spec.durability()))) {
             long s = db.latestSeqno();
-            assertThat(s).as("cycle %d: the previous cycle's probe (seqno %d) was closed cleanly", cycle, base)
-                    .isGreaterThanOrEqualTo(base);
-            TreeMap<String, String> all = CrashTesting.contents(db);
-            List<TreeMap<String, String>> without = new ArrayList<>();
-            List<TreeMap<String, String>> with = new ArrayList<>();
-            List<List<Integer>> choices = new ArrayList<>();
-            long recoveredAcked = 0;
-            for (int t = 0; t < threads; t++) {
-                List<Long> acks = logs[t].ackSeqnos;
-                int upToS = 0;
-                while (upToS < acks.size() && acks.get(upToS) <= s) {
-                    upToS++;
+            TreeMap<String, String> all = CrashTesting.contentsOfEveryFamily(db);
+            boolean everyAck = spec.durability() != Durability.NONE;
+            CrashModel.Match m = model.check("cycle " + cycle + " (" + spec + ", reopened)", cycle, spec.family(), s, all,
+                    log, everyAck);
+            admin.check(cycle, spec, log, haltedAt, db, all);
+            model.adopt(m, db, cycle, s);
+            acknowledged += m.acknowledged();
+            inflightRecovered += m.inFlight();
+            lostUnderNone += log.acknowledged() - m.acknowledged();
+            for (CrashChildLog.ThreadLog l : log.threads) {
+                for (long op = 1; op <= l.lastResolved; op++) {
+                    givenUp += l.skipped(op) ? 1 : 0;
                 }
-                for (int i = upToS; i < acks.size(); i++) {
-                    assertThat(acks.get(i)).as("cycle %d thread %d: acknowledged seqnos grow", cycle, t).isGreaterThan(s);
-                }
-                if (mode != Durability.NONE) {
-                    assertThat(upToS).as("cycle %d thread %d: every acknowledged seqno (%s) is recovered (S = %d)",
-                            cycle, t, acks, s).isEqualTo(acks.size());
-                }
-                lostUnderNone += acks.size() - upToS;
-                recoveredAcked += upToS;
-                TreeMap<String, String> m = new TreeMap<>(model.get(t));
-                for (long op = 1; op <= upToS; op++) {
-                    CrashKillChild.op(seed, cycle, t, op).applyTo(m);
-                }
-                TreeMap<String, String> m2 = null;
-                if (upToS == acks.size() && logs[t].lastTry > acks.size()) {
-                    m2 = new TreeMap<>(m);
-                    CrashKillChild.op(seed, cycle, t, logs[t].lastTry).applyTo(m2);
-                }
-                TreeMap<String, String> actual = new TreeMap<>(all.subMap("t" + t + "/", "t" + t + "0"));
-                List<Integer> ok = new ArrayList<>();
-                if (actual.equals(m)) {
-                    ok.add(0);
-                }
-                if (m2 != null && actual.equals(m2)) {
-                    ok.add(1);
-                }
-                assertThat(ok).as("cycle %d thread %d (%d ops acknowledged, %d of them up to S = %d, last tried %d): "
-                        + "recovered keys are its acknowledged ops (+ the in-flight one); %s", cycle, t, acks.size(), upToS,
-                        s, logs[t].lastTry, CrashTesting.diff(m2 != null && !actual.equals(m) ? m2 : m, actual)).isNotEmpty();
-                without.add(m);
-                with.add(m2);
-                choices.add(ok);
-            }
-            long unacked = s - base - recoveredAcked;
-            int[] pick = choose(choices, unacked);
-            assertThat(pick).as("cycle %d: S = %d, base %d, %d acknowledged up to S: %d un-acknowledged commits must "
-                    + "be in-flight ops that are visible (choices %s) - a hole or a lost commit", cycle, s, base,
-                    recoveredAcked, unacked, choices).isNotNull();
-            for (int t = 0; t < threads; t++) {
-                model.set(t, pick[t] == 1 ? with.get(t) : without.get(t));
-            }
-            assertThat(all.subMap("parent/", "parent0")).isEqualTo(model.get(threads));
-            assertThat(all.size()).isEqualTo(model.stream().mapToInt(TreeMap::size).sum());
-            String probe = "parent/c" + cycle;
-            assertThat(db.put(CrashTesting.b(probe), CrashTesting.b("S=" + s)).seqno()).isEqualTo(s + 1);
-            model.get(threads).put(probe, "S=" + s);
-            base = s + 1;
-            acknowledged += recoveredAcked;
-            inflightRecovered += unacked;
-        }
-    }
-
-    /** A 0/1 per thread from its allowed choices summing to {@code total}, or null. */
-    private static int[] choose(List<List<Integer>> choices, long total) {
-        int n = choices.size();
-        for (int mask = 0; mask < 1 << n; mask++) {
-            int[] pick = new int[n];
-            long sum = 0;
-            boolean ok = true;
-            for (int t = 0; t < n && ok; t++) {
-                pick[t] = (mask >> t) & 1;
-                ok = choices.get(t).contains(pick[t]);
-                sum += pick[t];
-            }
-            if (ok && sum == total) {
-                return pick;
             }
         }
-        return null;
-    }
-
-    private ThreadLog[] parse(int cycle, List<String> lines) {
-        ThreadLog[] logs = new ThreadLog[threads];
-        for (int t = 0; t < threads; t++) {
-            logs[t] = new ThreadLog();
-        }
-        for (String line : lines) {
-            String[] f = line.split(" ", 5);
-            switch (f[0]) {
-                case "try" -> {
-                    ThreadLog l = logs[Integer.parseInt(f[1])];
-                    long op = Long.parseLong(f[2]);
-                    assertThat(op).as("cycle %d: tries in order", cycle).isEqualTo(l.ackSeqnos.size() + 1);
-                    l.lastTry = op;
-                }
-                case "ack" -> {
-                    ThreadLog l = logs[Integer.parseInt(f[2])];
-                    assertThat(Long.parseLong(f[3])).isEqualTo(l.lastTry).isEqualTo(l.ackSeqnos.size() + 1);
-                    l.ackSeqnos.add(Long.parseLong(f[1]));
-                }
-                case "ready" -> assertThat(Long.parseLong(f[1])).as("cycle %d: the child opens at the state the last "
-                        + "cycle left", cycle).isEqualTo(base);
-                case "done" -> { }
-                default -> throw new AssertionError("cycle " + cycle + ": child reported " + line.replace('|', '\n'));
-            }
-        }
-        return logs;
     }
 
     /**
@@ -243,24 +155,19 @@ public final class CrashCycles {
      * drains the pipe into a buffer while a reader may be between reads, and that reader then gets
      * "Stream closed" and loses the last lines (seen here: the last ~10 ms of acks went missing).
      */
-    private ChildRun runChild(int cycle, Durability mode, int paceMicros, List<String> jvmFlags, long maxOps,
-                              int killAfterMs) throws Exception {
+    private ChildRun runChild(int cycle, CrashKillChild.Spec spec, List<String> jvmFlags, int killAfterMs) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "-XX:+UseSerialGC", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
         cmd.addAll(jvmFlags);
-        cmd.addAll(List.of(CrashKillChild.class.getName(), dir.toString(), mode.name(), Long.toString(seed),
-                Integer.toString(cycle), Integer.toString(threads), Integer.toString(paceMicros)));
-        if (maxOps != Long.MAX_VALUE) {
-            cmd.add(Long.toString(maxOps));
-        }
+        cmd.add(CrashKillChild.class.getName());
+        cmd.addAll(CrashKillChild.args(dir, admin.directory(), seed, cycle, threads, spec));
         Path err = root.resolve("child.err");
         Path out = root.resolve("child.out");
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectError(err.toFile());
         pb.redirectOutput(out.toFile());
         Process p = pb.start();
-        int status;
         try {
             if (killAfterMs >= 0) {
                 awaitFirstLine(out, p, cycle);
@@ -273,10 +180,10 @@ public final class CrashCycles {
             p.destroyForcibly();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        status = p.exitValue();
+        int status = p.exitValue();
         String text = Files.readString(out, StandardCharsets.ISO_8859_1);
         String stderr = Files.exists(err) ? Files.readString(err) : "";
-        if (!stderr.isBlank() && status != dev.strata.engine.util.CrashPoints.HALT_STATUS && killAfterMs < 0) {
+        if (!stderr.isBlank() && status != CrashPoints.HALT_STATUS && killAfterMs < 0) {
             System.out.println("cycle " + cycle + " child stderr:\n" + stderr);
         }
         String whole = text.substring(0, text.lastIndexOf('\n') + 1); // a kill may cut the last line
@@ -286,7 +193,7 @@ public final class CrashCycles {
     }
 
     /** Waits (up to 60 s) until the child has written its first line. */
-    private static void awaitFirstLine(Path out, Process p, int cycle) throws IOException {
+    private static void awaitFirstLine(Path out, Process p, int cycle) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             String text = Files.exists(out) ? Files.readString(out, StandardCharsets.ISO_8859_1) : "";

@@ -114,6 +114,27 @@ public final class CrashTesting {
         return m;
     }
 
+    /**
+     * Every key and value of every column family: the default family's keys as they are, another
+     * family's as {@link KvOp#modelKey} qualifies them ({@code family + ":" + key}).
+     */
+    public static TreeMap<String, String> contentsOfEveryFamily(StrataDatabase db) {
+        TreeMap<String, String> m = contents(db);
+        for (String family : db.columnFamilies()) {
+            ColumnFamily f = db.columnFamily(family);
+            if (f.id() == db.defaultColumnFamily().id()) {
+                continue;
+            }
+            try (StrataIterator<KeyValue> it = f.iterator(RangeOptions.all())) {
+                while (it.hasNext()) {
+                    KeyValue kv = it.next();
+                    m.put(KvOp.modelKey(family, s(kv.key())), s(kv.value()));
+                }
+            }
+        }
+        return m;
+    }
+
     /** An exception and its causes, each with its first stack frames, on one line: for failure messages. */
     public static String describe(Throwable e) {
         StringBuilder b = new StringBuilder();

@@ -14,8 +14,8 @@ import java.util.function.Predicate;
  *       naming the file and an offset inside it, or the codec's own {@code Malformed}): never
  *       another exception or error;</li>
  *   <li>it allocates at most {@link #FIXED_ALLOWANCE} plus {@link #PER_INPUT_BYTE} bytes per input
- *       byte (measured per thread by the JVM): a hostile length must never become an allocation
- *       of that size;</li>
+ *       byte (measured per thread by the JVM; a target may set its own per-byte figure): a hostile
+ *       length must never become an allocation of that size;</li>
  *   <li>it takes at most 5 s (a target's whole run is also bounded, preemptively, by its test).</li>
  * </ul>
  * Seeds: {@code -Dstrata.seed=N} replays a run; each case names its seed and number.
@@ -35,6 +35,7 @@ public final class Fuzzing {
     }
 
     private final String target;
+    private final int perInputByte;
     private final long seed;
     private final Random random;
     private long cases;
@@ -46,7 +47,17 @@ public final class Fuzzing {
 
     /** A harness for {@code target}, seeded from {@code strata.seed} or afresh. */
     public Fuzzing(String target) {
+        this(target, PER_INPUT_BYTE);
+    }
+
+    /**
+     * As {@link #Fuzzing(String)}, allowing {@code perInputByte} bytes of allocation per input byte:
+     * for a text format whose many short lines each become a few objects (the bound stays linear:
+     * no field of the input can make it larger).
+     */
+    public Fuzzing(String target, int perInputByte) {
         this.target = target;
+        this.perInputByte = perInputByte;
         this.seed = CrashTesting.seed();
         this.random = new Random(seed);
     }
@@ -86,7 +97,7 @@ public final class Fuzzing {
         } else {
             failures.add(where + ": untyped " + CrashTesting.describe(thrown));
         }
-        long bound = FIXED_ALLOWANCE + (long) PER_INPUT_BYTE * inputSize;
+        long bound = FIXED_ALLOWANCE + (long) perInputByte * inputSize;
         if (allocated > bound) {
             failures.add(where + ": allocated " + allocated + " bytes for a " + inputSize + "-byte input (bound " + bound + ")");
         }

@@ -73,6 +73,7 @@ final class BackupFiles {
             f.write(0, content, 0, content.length);
             f.force();
         }
+        dev.strata.engine.util.CrashPoints.hit("backup.tmp.written");
         storage.rename(temp, file);
         storage.forceDirectory(file.getParent());
     }

@@ -37,6 +37,7 @@ public record BackupMeta(long id, long timestamp, long seqno, byte[] metadata, L
     static final int MAX_FILES = 1 << 20;
     static final int MAX_METADATA = 1 << 20;
     static final long MAX_META_FILE = 256L << 20;
+    private static final java.util.regex.Pattern SAFE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,128}");
 
     /** One file of a backup. */
     public record FileEntry(String path, long size, int crc) {
@@ -72,14 +73,23 @@ public record BackupMeta(long id, long timestamp, long seqno, byte[] metadata, L
         return out;
     }
 
-    /** Decodes and checks a metadata file; any damage or hostile content is a {@link CorruptionException}. */
+    /**
+     * Decodes and checks a metadata file; any damage or hostile content is a
+     * {@link CorruptionException}. The encoder writes ASCII only (numbers, base64, names of safe
+     * characters), so a byte above 0x7F is damage, and a character offset is a byte offset.
+     */
     static BackupMeta decode(byte[] b, Path file) {
-        String text = new String(b, StandardCharsets.UTF_8);
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] < 0) {
+                throw new CorruptionException(file, i, "backup metadata is not ASCII text");
+            }
+        }
+        String text = new String(b, StandardCharsets.US_ASCII);
         int lastLine = text.lastIndexOf("\ncrc ");
         if (!text.startsWith(MAGIC + "\n") || lastLine < 0 || !text.endsWith("\n")) {
             throw new CorruptionException(file, 0, "not a Strata backup metadata file");
         }
-        int bodyLen = text.substring(0, lastLine + 1).getBytes(StandardCharsets.UTF_8).length;
+        int bodyLen = lastLine + 1;
         CRC32C crc = new CRC32C();
         crc.update(b, 0, bodyLen);
         String stored = text.substring(lastLine + 5, text.length() - 1);
@@ -97,8 +107,13 @@ public record BackupMeta(long id, long timestamp, long seqno, byte[] metadata, L
                 throw new IllegalArgumentException("id, seqno or metadata out of range");
             }
             List<FileEntry> files = new ArrayList<>();
+            long lineStart = 0;
+            for (int i = 0; i < 5; i++) {
+                lineStart += lines[i].length() + 1;
+            }
             for (int i = 5; i < lines.length; i++) {
-                offset = text.indexOf("\n" + lines[i], 0) + 1L;
+                offset = lineStart;
+                lineStart += lines[i].length() + 1;
                 String[] f = field(lines, i, "file").split(" ");
                 if (f.length != 3 || files.size() >= MAX_FILES) {
                     throw new IllegalArgumentException("malformed file line");
@@ -134,7 +149,7 @@ public record BackupMeta(long id, long timestamp, long seqno, byte[] metadata, L
                 || (parts.length == 4 && parts[0].equals(BackupLayout.PRIVATE) && parts[1].equals(Long.toString(id))
                 && parts[2].equals("wal"));
         String name = parts[parts.length - 1];
-        if (!shape || !name.matches("[A-Za-z0-9_.-]{1,128}") || name.equals(".") || name.equals("..")) {
+        if (!shape || !SAFE_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
             throw new IllegalArgumentException("path '" + p + "' is outside the backup's own files");
         }
         return p;

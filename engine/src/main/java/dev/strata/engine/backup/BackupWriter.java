@@ -210,9 +210,11 @@ public final class BackupWriter {
         storage.forceDirectory(root.resolve(BackupLayout.SHARED));
         storage.forceDirectory(privateDir.resolve(WalFormat.DIRECTORY));
         storage.forceDirectory(privateDir);
+        dev.strata.engine.util.CrashPoints.hit("backup.files.copied");
         long seqno = options.backupLogFiles ? checkpoint.seqno() : store.minFlushedSeqno();
         BackupMeta meta = new BackupMeta(id, System.currentTimeMillis(), seqno, options.metadata, files);
         BackupFiles.writeAtomically(storage, BackupLayout.meta(root, id), meta.encode());
+        dev.strata.engine.util.CrashPoints.hit("backup.meta.written");
         BackupFiles.deleteTree(storage, cp);
         LOG.info("Backup {} of {} at seqno {} in {}: {} files copied ({} bytes), {} shared", id, dbDir, seqno, root,
                 copied, bytesCopied, shared);

@@ -351,6 +351,7 @@ public final class Backups {
             storage.forceDirectory(staging.resolve(LsmStore.SST_DIR));
             storage.forceDirectory(staging.resolve(WalFormat.DIRECTORY));
             BackupFiles.writeAtomically(storage, staging.resolve(COMPLETE_MARKER), Long.toString(id).getBytes(StandardCharsets.UTF_8));
+            dev.strata.engine.util.CrashPoints.hit("restore.staged");
             swapIn(storage, staging, target, aside);
             LOG.info("Restored backup {} to seqno {} from {} into {}", id, seqno, root, target);
             return new Restored(id, seqno);
@@ -417,9 +418,11 @@ public final class Backups {
                 // can slip in between the check and the swap.
                 BackupFiles.deleteTree(storage, aside);
                 storage.rename(target, aside);
+                dev.strata.engine.util.CrashPoints.hit("restore.swap.aside");
             }
             storage.rename(staging, target);
             storage.forceDirectory(target.getParent());
+            dev.strata.engine.util.CrashPoints.hit("restore.swapped");
             storage.delete(target.resolve(COMPLETE_MARKER));
             BackupFiles.deleteTree(storage, aside);
         } finally {

@@ -96,6 +96,7 @@ public final class Checkpointer {
                     copied += size;
                 }
             }
+            dev.strata.engine.util.CrashPoints.hit("checkpoint.tables.linked");
             ManifestState state = pinned.state();
             WalWriter.End end = pipeline.withWal(WalWriter::end);
             int segments = 0;
@@ -124,6 +125,7 @@ public final class Checkpointer {
                     segments++;
                 }
             }
+            dev.strata.engine.util.CrashPoints.hit("checkpoint.wal.copied");
             Manifest.write(storage, temp, state);
             storage.forceDirectory(sst);
             storage.forceDirectory(wal);

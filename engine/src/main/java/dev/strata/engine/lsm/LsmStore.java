@@ -351,8 +351,11 @@ public final class LsmStore {
                     return null;
                 }
                 // Read before the trees: every commit up to it is applied, so a family found empty
-                // after this read has nothing unflushed at or below it.
-                long applied = appliedSeqno;
+                // after this read has nothing unflushed at or below it. Without a WAL (NONE) an
+                // empty family keeps its flushed seqno: the tables are all recovery has, the seqno
+                // counter resumes above the largest flushed seqno, and an empty family recorded
+                // past the others' tables would claim commits a crash loses.
+                long applied = walSync.durableSeqno() == Long.MAX_VALUE ? 0 : appliedSeqno;
                 List<LsmTree> trees = families();
                 long[] flushed = new long[trees.size()];
                 long max = 0;

@@ -401,6 +401,7 @@ public final class Transaction implements AutoCloseable {
                     result = new CommitResult(seqno, now());
                 } else {
                     checkWritable();
+                    dev.strata.engine.util.CrashPoints.hit("txn.commit.locked");
                     int len = Math.toIntExact(overlay.encodedBytes());
                     byte[] ops = OpsScratch.take(len);
                     overlay.encode(ops);
@@ -580,6 +581,7 @@ public final class Transaction implements AutoCloseable {
                 }
             }
         }
+        dev.strata.engine.util.CrashPoints.hit("txn.commit.validated");
     }
 
     private TransactionConflictException conflict(CfKey k, long seqno, String what) {

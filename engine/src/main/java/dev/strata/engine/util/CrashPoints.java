@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  * White-box crash points (RocksDB's {@code TEST_KILL_RANDOM}, issue 12): named places in the
  * write path where a crash leaves a state that recovery must cope with: around a WAL force,
  * between a flush's table and its manifest install, between the manifest's temp file and its
- * rename, at a compaction's install, before a file delete, and inside recovery itself. The engine
+ * rename, at a compaction's install, before a file delete, inside recovery itself, in a
+ * transaction's commit, and between the steps of a checkpoint, a backup and a restore. The engine
  * calls {@link #hit} at each, one line per place; crash tests decide what a hit does.
  *
  * <p>Off by default: {@link #hit} then costs one read of a volatile field that holds null. A
@@ -52,7 +53,17 @@ public final class CrashPoints {
             "compaction.installed",      // the manifest names the outputs, inputs not yet deleted
             "table.delete",              // an obsolete table is about to be deleted
             "txnlog.rewrite.written",    // a log-only copy of a segment is forced, not yet renamed over it
-            "txnlog.rewrite.renamed");   // the log-only copy replaced the segment, directory not forced
+            "txnlog.rewrite.renamed",    // the log-only copy replaced the segment, directory not forced
+            "txn.commit.locked",         // a transaction commits, its locks (pessimistic) held, nothing written
+            "txn.commit.validated",      // its conflict check passed, seqno reserved, no WAL record yet
+            "checkpoint.tables.linked",  // a checkpoint's tables are in its temporary directory, no WAL yet
+            "checkpoint.wal.copied",     // its WAL is copied too; no manifest, not renamed into place
+            "backup.files.copied",       // a backup's tables, manifest and WAL are forced, no metadata yet
+            "backup.tmp.written",        // NEXT_ID, a backup's metadata or a restore's marker forced as a temp file
+            "backup.meta.written",       // a backup's metadata is in place (it lists), its work not yet removed
+            "restore.staged",            // a restore's staging directory is complete and marked, nothing swapped
+            "restore.swap.aside",        // mid-swap: the old database renamed aside, the staging one not yet in place
+            "restore.swapped");          // the restored database is in place; its marker and the old one remain
 
     /** The points that only an open after a crash reaches (once per open). */
     public static final List<String> RECOVERY = List.of("recovery.tail.truncated", "recovery.orphans.deleted");

@@ -77,9 +77,25 @@ public final class PowerCutHarness {
         }
     }
 
+    /**
+     * More to check in each image of the workload, beside its database (copies the workload made
+     * next to it: checkpoints, backups, restores).
+     */
+    @FunctionalInterface
+    public interface ImageCheck {
+        /**
+         * @param image  the image's root (the database is {@code image/db}, already checked)
+         * @param n      the trace position of the power cut
+         * @param states the state after each commit: {@code states.get(s)} is the replay of 1..s
+         * @return what is wrong, or null
+         */
+        String check(Path image, int n, List<TreeMap<String, String>> states) throws Exception;
+    }
+
     private final String name;
     private final Function<Storage, StrataOptions> options;
     private final List<String> failures = new ArrayList<>();
+    private ImageCheck imageCheck;
     private long images;
     private long recoveryImages;
     private long opens;
@@ -89,6 +105,12 @@ public final class PowerCutHarness {
     public PowerCutHarness(String name, Function<Storage, StrataOptions> options) {
         this.name = name;
         this.options = options;
+    }
+
+    /** Runs {@code check} on every image of the workload (not of the recoveries) too. */
+    public PowerCutHarness alsoCheck(ImageCheck check) {
+        this.imageCheck = check;
+        return this;
     }
 
     /**
@@ -198,6 +220,9 @@ public final class PowerCutHarness {
                         : trace.get(n - 1)) + "), mode " + mode;
                 FaultStorage rfs = new FaultStorage(img);
                 long s = recoverAndCheck(rfs, rfs.root().resolve("db"), where, required[n], states, -1);
+                if (s >= 0 && imageCheck != null) {
+                    checkImage(img, n, states, where);
+                }
                 if (s >= 0) {
                     boolean deleted = rfs.trace().stream().anyMatch(e -> e.kind() == Kind.DELETE);
                     (deleted ? deleting : others).add(new int[] {n, mode.ordinal()});
@@ -288,6 +313,17 @@ public final class PowerCutHarness {
         TreeMap<String, String> m = new TreeMap<>(states.get((int) probeSeqno - 1));
         m.put(PROBE, "after " + (probeSeqno - 1));
         return m;
+    }
+
+    private void checkImage(Path img, int n, List<TreeMap<String, String>> states, String where) {
+        try {
+            String problem = imageCheck.check(img, n, states);
+            if (problem != null) {
+                fail(where, problem);
+            }
+        } catch (Exception | AssertionError e) {
+            fail(where, "checking the copies failed: " + CrashTesting.describe(e));
+        }
     }
 
     private long fail(String where, String what) {

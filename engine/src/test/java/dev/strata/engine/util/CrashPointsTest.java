@@ -5,6 +5,7 @@ import dev.strata.engine.ErrorCode;
 import dev.strata.engine.InvalidArgumentException;
 import dev.strata.engine.StrataDatabase;
 import dev.strata.engine.StrataException;
+import dev.strata.engine.backup.Backups;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * {@link CrashPoints} inside one JVM: the property's grammar, the k-th-hit trigger under
  * concurrent hits, listening, that the engine's sources call exactly the registered points, and
- * that an ordinary workload with flushes, compactions and WAL rolls reaches every point but the
- * two that only an open after a crash reaches. (Halting at a point is the child-JVM crash-point
+ * that an ordinary workload with flushes, compactions, WAL rolls, a transaction, a checkpoint, a
+ * backup and two restores reaches every point but the two that only an open after a crash
+ * reaches. (Halting at a point is the child-JVM crash-point
  * test's part.)
  */
 class CrashPointsTest {
@@ -116,10 +118,11 @@ class CrashPointsTest {
     }
 
     @Test
-    void aWorkloadWithFlushesCompactionsAndRollsReachesEveryPointButTheRecoveryOnes() throws Exception {
+    void aWorkloadWithFlushesCompactionsRollsATransactionACheckpointABackupAndRestoresReachesEveryPointButTheRecoveryOnes() throws Exception {
         Map<String, LongAdder> counts = new ConcurrentHashMap<>();
         CrashPoints.listen(name -> counts.computeIfAbsent(name, k -> new LongAdder()).increment());
         Path dir = CrashTesting.scratchDir("strata-crashpoints");
+        Path work = CrashTesting.scratchDir("strata-crashpoints-copies");
         try (StrataDatabase db = StrataDatabase.open(dir, CrashTesting.options(dev.strata.engine.Durability.SYNC))) {
             for (int i = 0; i < 1500; i++) {
                 db.put(("k" + (i % 300)).getBytes(StandardCharsets.US_ASCII),
@@ -135,9 +138,19 @@ class CrashPointsTest {
             db.flush();
             db.compact(null, null);
             db.runLogRetention(); // rewrites the flushed segments that hold entries log-only
+            db.transaction((txn, attempt) -> {
+                txn.put("txn".getBytes(StandardCharsets.US_ASCII), "committed".getBytes(StandardCharsets.US_ASCII));
+                return null;
+            });
+            db.createCheckpoint(work.resolve("checkpoint"));
+            long id = db.backup(work.resolve("backups")).id();
+            for (int i = 0; i < 2; i++) {
+                Backups.restore(work.resolve("backups"), work.resolve("restored"), id); // the second over the first
+            }
         } finally {
             CrashPoints.listen(null);
             CrashTesting.deleteTree(dir);
+            CrashTesting.deleteTree(work);
         }
         List<String> expected = new ArrayList<>(CrashPoints.ALL);
         expected.removeAll(CrashPoints.RECOVERY);

@@ -56,8 +56,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       landed).</li>
  * </ul>
  * A file is forced only through a handle, which covers writes through any handle of that inode
- * (as fsync does on Linux). A new directory is modelled as an entry of its parent. Directory
- * deletion is not modelled (the engine does not delete directories).
+ * (as fsync does on Linux). Directories are inodes holding their entries: a new directory is an
+ * entry of its parent, a renamed one takes its entries along (checkpoints and restores are built
+ * in a temporary directory and renamed into place), and a deleted (empty) one loses its entry.
  */
 public final class FaultStorage implements Storage {
     public enum Kind { CREATE, OPEN_WRITABLE, OPEN_READ, WRITE, READ, TRUNCATE, FORCE, CLOSE, RENAME, DELETE,

@@ -11,12 +11,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import static dev.strata.engine.vfs.FaultStorage.PAGE;
@@ -25,20 +27,34 @@ import static dev.strata.engine.vfs.FaultStorage.PAGE;
  * The power-loss model of one directory tree, moved on by {@link FaultStorage}'s disk-changing
  * calls ({@link #apply}), and the disk image a power cut would leave ({@link #writeImage}). The
  * model is described in {@link FaultStorage}'s class comment. Not thread-safe.
+ *
+ * <p>Directories are inodes too, as on a real file system: each holds its entries (name to inode)
+ * as they are now and as of its last {@code forceDirectory}. So a renamed directory takes its
+ * entries along (a checkpoint or a restore is built in a temporary directory and renamed into
+ * place), and an entry change is durable once the directory that holds it is forced, wherever
+ * that directory has moved meanwhile.
  */
 public final class PowerCutDisk {
     private final Map<Long, Node> nodes = new HashMap<>();
-    private final TreeMap<String, Node> names = new TreeMap<>();
-    private final TreeMap<String, Node> durableNames = new TreeMap<>();
-    /** Unforced entry changes, oldest first; each maps paths to their new node (null: removed). */
-    private final List<Map<String, Node>> pending = new ArrayList<>();
+    private final Node root;
+    /** Unforced entry changes, oldest first; one call's changes (a rename has two) together. */
+    private final List<List<Change>> pending = new ArrayList<>();
     long nextId = 1;
 
-    static PowerCutDisk scan(Path root) throws IOException {
+    /** One directory entry change: in directory {@code dir}, {@code name} now names {@code target} (null: removed). */
+    private record Change(Node dir, String name, Node target) {
+    }
+
+    private PowerCutDisk() {
+        root = new Node(0, true);
+        nodes.put(root.id, root);
+    }
+
+    static PowerCutDisk scan(Path rootDir) throws IOException {
         PowerCutDisk d = new PowerCutDisk();
         List<Path> all;
-        try (Stream<Path> s = Files.walk(root)) {
-            all = s.filter(p -> !p.equals(root)).sorted().toList();
+        try (Stream<Path> s = Files.walk(rootDir)) {
+            all = s.filter(p -> !p.equals(rootDir)).sorted().toList();
         }
         for (Path p : all) {
             Node n = new Node(d.nextId++, Files.isDirectory(p));
@@ -48,21 +64,27 @@ public final class PowerCutDisk {
                 n.force();
             }
             d.nodes.put(n.id, n);
-            String rel = root.relativize(p).toString().replace('\\', '/');
-            d.names.put(rel, n);
-            d.durableNames.put(rel, n);
+            String rel = rootDir.relativize(p).toString().replace('\\', '/');
+            Node parent = d.directory(parent(rel));
+            parent.entries.put(name(rel), n);
+            parent.durable.put(name(rel), n);
         }
         return d;
     }
 
     public PowerCutDisk copy() {
         PowerCutDisk d = new PowerCutDisk();
-        nodes.forEach((id, n) -> d.nodes.put(id, n.copy()));
-        names.forEach((p, n) -> d.names.put(p, d.nodes.get(n.id)));
-        durableNames.forEach((p, n) -> d.durableNames.put(p, d.nodes.get(n.id)));
-        for (Map<String, Node> op : pending) {
-            Map<String, Node> c = new LinkedHashMap<>();
-            op.forEach((p, n) -> c.put(p, n == null ? null : d.nodes.get(n.id)));
+        nodes.forEach((id, n) -> d.nodes.put(id, id == 0 ? d.root : n.copy()));
+        for (Node n : nodes.values()) {
+            Node c = d.nodes.get(n.id);
+            n.entries.forEach((name, e) -> c.entries.put(name, d.nodes.get(e.id)));
+            n.durable.forEach((name, e) -> c.durable.put(name, d.nodes.get(e.id)));
+        }
+        for (List<Change> op : pending) {
+            List<Change> c = new ArrayList<>();
+            for (Change x : op) {
+                c.add(new Change(d.nodes.get(x.dir.id), x.name, x.target == null ? null : d.nodes.get(x.target.id)));
+            }
             d.pending.add(c);
         }
         d.nextId = nextId;
@@ -70,7 +92,7 @@ public final class PowerCutDisk {
     }
 
     long idOf(String path) {
-        Node n = names.get(path);
+        Node n = lookup(path);
         return n == null ? -1 : n.id;
     }
 
@@ -83,7 +105,7 @@ public final class PowerCutDisk {
     /** The sum of the current sizes of the files the namespace names. */
     long namedBytes() {
         long sum = 0;
-        for (Node n : names.values()) {
+        for (Node n : flatten(root, d -> d.entries).values()) {
             sum += n.dir ? 0 : n.curLen;
         }
         return sum;
@@ -96,29 +118,26 @@ public final class PowerCutDisk {
                 Node n = new Node(e.node(), e.kind() == Kind.MKDIR);
                 nextId = Math.max(nextId, e.node() + 1);
                 nodes.put(n.id, n);
-                names.put(e.path(), n);
-                pending.add(entry(e.path(), n, null, null));
+                pending.add(new ArrayList<>(List.of(change(e.path(), n))));
             }
             case WRITE -> nodes.get(e.node()).write(e.pos(), e.data());
             case TRUNCATE -> nodes.get(e.node()).truncate((int) e.pos());
             case FORCE -> nodes.get(e.node()).force();
             case RENAME -> {
-                Node n = names.remove(e.path());
-                names.put(e.path2(), n);
-                pending.add(entry(e.path(), null, e.path2(), n));
+                Node n = lookup(e.path());
+                Change from = change(e.path(), null);
+                pending.add(new ArrayList<>(List.of(from, change(e.path2(), n))));
             }
-            case DELETE -> {
-                names.remove(e.path());
-                pending.add(entry(e.path(), null, null, null));
-            }
+            case DELETE -> pending.add(new ArrayList<>(List.of(change(e.path(), null))));
             case DIR_FORCE -> {
-                for (Iterator<Map<String, Node>> it = pending.iterator(); it.hasNext(); ) {
-                    Map<String, Node> op = it.next();
-                    for (Iterator<Map.Entry<String, Node>> es = op.entrySet().iterator(); es.hasNext(); ) {
-                        Map.Entry<String, Node> x = es.next();
-                        if (parent(x.getKey()).equals(e.path())) {
-                            setEntry(durableNames, x.getKey(), x.getValue());
-                            es.remove();
+                Node dir = directory(e.path());
+                for (Iterator<List<Change>> it = pending.iterator(); it.hasNext(); ) {
+                    List<Change> op = it.next();
+                    for (Iterator<Change> xs = op.iterator(); xs.hasNext(); ) {
+                        Change x = xs.next();
+                        if (x.dir == dir) {
+                            setEntry(dir.durable, x.name, x.target);
+                            xs.remove();
                         }
                     }
                     if (op.isEmpty()) {
@@ -130,21 +149,42 @@ public final class PowerCutDisk {
         }
     }
 
-    private static Map<String, Node> entry(String p1, Node n1, String p2, Node n2) {
-        Map<String, Node> m = new LinkedHashMap<>();
-        m.put(p1, n1);
-        if (p2 != null) {
-            m.put(p2, n2);
-        }
-        return m;
+    /** Makes {@code path} name {@code target} (null: nothing) now, and returns that change. */
+    private Change change(String path, Node target) {
+        Node dir = directory(parent(path));
+        setEntry(dir.entries, name(path), target);
+        return new Change(dir, name(path), target);
     }
 
-    private static void setEntry(Map<String, Node> ns, String path, Node n) {
+    private static void setEntry(Map<String, Node> entries, String name, Node n) {
         if (n == null) {
-            ns.remove(path);
+            entries.remove(name);
         } else {
-            ns.put(path, n);
+            entries.put(name, n);
         }
+    }
+
+    /** The inode {@code path} names now, or null. */
+    private Node lookup(String path) {
+        Node n = root;
+        if (path.isEmpty()) {
+            return n;
+        }
+        for (String part : path.split("/")) {
+            n = n.dir ? n.entries.get(part) : null;
+            if (n == null) {
+                return null;
+            }
+        }
+        return n;
+    }
+
+    private Node directory(String path) {
+        Node n = lookup(path);
+        if (n == null || !n.dir) {
+            throw new IllegalStateException("no directory " + path + " in the power-loss model");
+        }
+        return n;
     }
 
     private static String parent(String path) {
@@ -152,25 +192,56 @@ public final class PowerCutDisk {
         return i < 0 ? "" : path.substring(0, i);
     }
 
+    private static String name(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /**
+     * Every path reachable from {@code dir} through the entries {@code view} gives each directory,
+     * sorted (a directory before what it holds). A directory already on the way down is not
+     * entered again (a model can hold a directory under two names when only one side of its
+     * rename was forced).
+     */
+    private static TreeMap<String, Node> flatten(Node dir, Function<Node, Map<String, Node>> view) {
+        TreeMap<String, Node> out = new TreeMap<>();
+        flatten(dir, "", view, new HashSet<>(), out);
+        return out;
+    }
+
+    private static void flatten(Node dir, String prefix, Function<Node, Map<String, Node>> view, Set<Long> onPath,
+                                TreeMap<String, Node> out) {
+        onPath.add(dir.id);
+        for (Map.Entry<String, Node> x : view.apply(dir).entrySet()) {
+            Node n = x.getValue();
+            if (n.dir && onPath.contains(n.id)) {
+                continue;
+            }
+            String path = prefix + x.getKey();
+            out.put(path, n);
+            if (n.dir) {
+                flatten(n, path + "/", view, onPath, out);
+            }
+        }
+        onPath.remove(dir.id);
+    }
+
     /** Writes the disk a power cut now would leave, in {@code mode}, into {@code target} (created). */
     public void writeImage(Mode mode, Random rnd, Path target) throws IOException {
-        TreeMap<String, Node> ns = new TreeMap<>(durableNames);
+        Map<Node, Map<String, Node>> survived = new HashMap<>();
+        Function<Node, Map<String, Node>> view = d -> survived.computeIfAbsent(d, k -> new TreeMap<>(k.durable));
         if (mode == Mode.KEEP_RANDOM_PAGES) {
             int keep = rnd.nextInt(pending.size() + 1);
             for (int i = 0; i < keep; i++) {
-                pending.get(i).forEach((p, n) -> setEntry(ns, p, n));
+                for (Change x : pending.get(i)) {
+                    setEntry(view.apply(x.dir), x.name, x.target);
+                }
             }
         }
         Files.createDirectories(target);
-        for (Map.Entry<String, Node> x : ns.entrySet()) {
-            String par = parent(x.getKey());
-            Node pn = ns.get(par);
-            if (!par.isEmpty() && (pn == null || !pn.dir || !Files.isDirectory(target.resolve(par)))) {
-                continue; // its directory did not survive
-            }
+        for (Map.Entry<String, Node> x : flatten(root, view).entrySet()) {
             Path p = target.resolve(x.getKey());
             if (x.getValue().dir) {
-                Files.createDirectory(p);
+                Files.createDirectories(p);
             } else {
                 Files.write(p, x.getValue().afterCrash(mode, rnd));
             }
@@ -185,19 +256,27 @@ public final class PowerCutDisk {
         int curLen;
         byte[] dur = new byte[0];
         BitSet dirty = new BitSet();
+        /** A directory's entries now, and as of its last force. */
+        final TreeMap<String, Node> entries = new TreeMap<>();
+        final TreeMap<String, Node> durable = new TreeMap<>();
 
         Node(long id, boolean dir) {
             this.id = id;
             this.dir = dir;
         }
 
+        /** A copy of the file content; a directory's entries are copied by the disk (they name other inodes). */
         Node copy() {
             Node n = new Node(id, dir);
-            n.cur = Arrays.copyOf(cur, curLen);
-            n.curLen = curLen;
-            n.dur = dur; // never mutated in place
-            n.dirty = (BitSet) dirty.clone();
+            n.copyContent(this);
             return n;
+        }
+
+        void copyContent(Node from) {
+            cur = Arrays.copyOf(from.cur, from.curLen);
+            curLen = from.curLen;
+            dur = from.dur; // never mutated in place
+            dirty = (BitSet) from.dirty.clone();
         }
 
         void write(long pos, byte[] data) {
