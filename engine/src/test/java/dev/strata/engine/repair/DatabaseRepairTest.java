@@ -426,9 +426,11 @@ class DatabaseRepairTest {
         }
     }
 
-    @Test
-    void aManifestCutInASecondFamilysEntryKeepsWhatItNamesAndMovesTheRestAside() throws IOException {
-        Path dir = tmp.resolve("db");
+    /**
+     * Families default, users (id 1) and items (id 2), twenty keys each, flushed (a table each);
+     * with {@code lateItem}, one more put to items only in the WAL.
+     */
+    private static History threeFamilies(Path dir, boolean lateItem) {
         History h = new History();
         try (StrataDatabase db = StrataDatabase.open(dir, fast())) {
             ColumnFamily users = db.createColumnFamily("users");
@@ -439,7 +441,17 @@ class DatabaseRepairTest {
                 h.put(items, "i" + i, "item-" + i);
             }
             db.flush();
+            if (lateItem) {
+                h.put(items, "late", "only in the WAL");
+            }
         }
+        return h;
+    }
+
+    @Test
+    void aManifestCutInASecondFamilysEntryKeepsWhatItNamesAndMovesTheRestAside() throws IOException {
+        Path dir = tmp.resolve("db");
+        History h = threeFamilies(dir, false);
         byte[] manifest = Files.readAllBytes(dir.resolve(Manifest.FILE));
         int itemsName = indexOf(manifest, b("items"));
         assertThat(itemsName).isPositive();
@@ -470,17 +482,7 @@ class DatabaseRepairTest {
     @Test
     void aFamilyWhoseManifestEntryIsLostLosesItsTableAndItsWalCommitsVisibly() throws IOException {
         Path dir = tmp.resolve("db");
-        History h = new History();
-        try (StrataDatabase db = StrataDatabase.open(dir, fast())) {
-            ColumnFamily users = db.createColumnFamily("users");
-            ColumnFamily items = db.createColumnFamily("items");
-            for (int i = 0; i < 20; i++) {
-                h.put(users, "u" + i, "user-" + i);
-                h.put(items, "i" + i, "item-" + i);
-            }
-            db.flush();
-            h.put(items, "late", "only in the WAL");
-        }
+        History h = threeFamilies(dir, true);
         byte[] manifest = Files.readAllBytes(dir.resolve(Manifest.FILE));
         int itemsEntry = indexOf(manifest, b("items")) - 5; // its id (u32) and the name's length (one byte)
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve(Manifest.FILE).toFile(), "rw")) {
