@@ -81,10 +81,25 @@ public record KvOp(boolean batch, List<Prim> prims) {
         }
         Prim p = prims.get(0);
         return switch (p.type) {
-            case 'P' -> db.put(CrashTesting.b(p.a), CrashTesting.b(p.b));
+            case 'P' -> p.b.length() % 5 == 0 ? putWithLogEntry(db, p) : db.put(CrashTesting.b(p.a), CrashTesting.b(p.b));
             case 'D' -> db.remove(CrashTesting.b(p.a));
             default -> db.deleteRange(CrashTesting.b(p.a), CrashTesting.b(p.b));
         };
+    }
+
+    /**
+     * The same put as a transaction that also adds the key to the transaction log "crash": one
+     * commit either way, so the model is unchanged, and the WAL holds log entries for retention
+     * to keep (the {@code txnlog.rewrite.*} crash points).
+     */
+    private static CommitResult putWithLogEntry(StrataDatabase db, Prim p) {
+        if (db.options().durability() == Durability.NONE) {
+            return db.put(CrashTesting.b(p.a), CrashTesting.b(p.b)); // no WAL, no log
+        }
+        dev.strata.engine.txn.Transaction t = db.beginTransaction();
+        t.put(CrashTesting.b(p.a), CrashTesting.b(p.b));
+        db.useLog("crash").addEntry(CrashTesting.b(p.a), t);
+        return t.commit();
     }
 
     public void applyTo(NavigableMap<String, String> m) {

@@ -50,7 +50,9 @@ public final class CrashPoints {
             "wal.roll.sealed",           // a full segment is forced and truncated, no successor yet
             "compaction.outputs.written",// a compaction's outputs are durable, not yet installed
             "compaction.installed",      // the manifest names the outputs, inputs not yet deleted
-            "table.delete");             // an obsolete table is about to be deleted
+            "table.delete",              // an obsolete table is about to be deleted
+            "txnlog.rewrite.written",    // a log-only copy of a segment is forced, not yet renamed over it
+            "txnlog.rewrite.renamed");   // the log-only copy replaced the segment, directory not forced
 
     /** The points that only an open after a crash reaches (once per open). */
     public static final List<String> RECOVERY = List.of("recovery.tail.truncated", "recovery.orphans.deleted");
