@@ -4,6 +4,7 @@ import dev.strata.engine.ColumnFamilyNotFoundException;
 import dev.strata.engine.CorruptionException;
 import dev.strata.engine.DatabaseLockedException;
 import dev.strata.engine.InvalidArgumentException;
+import dev.strata.engine.LogUnavailableException;
 import dev.strata.engine.ReadOnlyException;
 import picocli.CommandLine;
 
@@ -26,7 +27,10 @@ public final class ExitCode {
      * that needs confirmation run without a terminal and without --yes.
      */
     public static final int USAGE = 2;
-    /** Not found: the key of a get, the database directory, a column family. */
+    /**
+     * Not found: the key of a get, the database directory, a column family, a backup, a
+     * transaction log, records the WAL no longer holds.
+     */
     public static final int NOT_FOUND = 3;
     /** A damaged file, or verify found damage. */
     public static final int CORRUPTION = 4;
@@ -45,7 +49,7 @@ public final class ExitCode {
                 || e instanceof ReadOnlyException) {
             return USAGE;
         }
-        if (e instanceof ColumnFamilyNotFoundException) {
+        if (e instanceof ColumnFamilyNotFoundException || e instanceof LogUnavailableException) {
             return NOT_FOUND;
         }
         if (e instanceof CorruptionException) {

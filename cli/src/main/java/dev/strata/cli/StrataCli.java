@@ -14,6 +14,7 @@ import dev.strata.cli.commands.StatsCommand;
 import dev.strata.cli.commands.VerifyCommand;
 import dev.strata.cli.commands.backup.BackupCommand;
 import dev.strata.cli.commands.columns.ColumnsCommand;
+import dev.strata.cli.commands.log.LogCommand;
 import dev.strata.cli.format.ByteFormat;
 import dev.strata.cli.shell.ShellCommand;
 import dev.strata.engine.StrataException;
@@ -37,10 +38,12 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "strata", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         versionProvider = VersionInfo.class, sortOptions = false,
-        description = "Reads, writes, inspects, verifies, repairs and backs up a Strata database.",
+        description = "Reads, writes, inspects, verifies, repairs and backs up a Strata database and queries its "
+                + "transaction logs.",
         subcommands = {GetCommand.class, PutCommand.class, RemoveCommand.class, ScanCommand.class, CountCommand.class,
                 ColumnsCommand.class, StatsCommand.class, PropertiesCommand.class, FlushCommand.class, CompactCommand.class,
-                VerifyCommand.class, RepairCommand.class, CheckpointCommand.class, BackupCommand.class, ShellCommand.class,
+                VerifyCommand.class, RepairCommand.class, CheckpointCommand.class, BackupCommand.class, LogCommand.class,
+                ShellCommand.class,
                 AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
@@ -48,7 +51,7 @@ import java.util.concurrent.Callable;
                 "0:ok",
                 "1:failure: internal (I/O error, bug), or a confirmation answered no",
                 "2:usage: bad command, option or argument; a write with --read-only",
-                "3:not found: the key of a get, a column family, the database directory, a backup",
+                "3:not found: the key of a get, a column family, the database directory, a backup, a log",
                 "4:corruption: a damaged file, or verify (or backup verify) found damage",
                 "5:locked: another process writes the database"},
         footer = {"", "Keys and values are written and shown in the --format encoding; JSON output uses base64.",

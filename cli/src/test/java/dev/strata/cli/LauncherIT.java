@@ -195,6 +195,62 @@ class LauncherIT {
         assertThat(dev.strata.engine.check.DatabaseChecker.check(db).ok()).as("the database itself was not touched").isTrue();
     }
 
+    /** {@code log tail --follow} as its own process, streaming what a writer in this JVM commits, until it is killed. */
+    @Test
+    void logTailFollowsAnotherProcessesCommits() throws Exception {
+        Path db = LogCommandsTest.logFixture(tmp.resolve("db"));
+        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--db", db.toString(), "log", "tail", "audit", "-n", "1",
+                "--follow", "--interval", "50ms");
+        pb.environment().put("STRATA_JAR", System.getProperty("strata.cli.jar", "target/strata.jar"));
+        pb.redirectError(tmp.resolve("tail-err.txt").toFile());
+        Process tail = pb.start();
+        StringBuilder seen = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(tail.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    synchronized (seen) {
+                        seen.append(line).append('\n');
+                    }
+                }
+            } catch (IOException e) {
+                synchronized (seen) {
+                    seen.append("read failed: ").append(e);
+                }
+            }
+        });
+        reader.start();
+        try (StrataDatabase writer = StrataDatabase.open(db, StrataOptions.defaults())) {
+            awaitLine(seen, "bin\\x00\\xff");
+            writer.transaction((txn, attempt) -> {
+                txn.addLogEntry(Cli.b("audit"), Cli.b("from another process"));
+                return null;
+            });
+            awaitLine(seen, "from another process");
+        } finally {
+            tail.destroy();
+            assertThat(tail.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            reader.join(10_000);
+        }
+        synchronized (seen) {
+            assertThat(seen.toString().lines().toList()).hasSize(2);
+            assertThat(seen.toString()).matches("5  \\S+  bin\\\\x00\\\\xff\n6  \\S+  from another process\n");
+        }
+        assertThat(Files.readString(tmp.resolve("tail-err.txt"))).isEmpty();
+    }
+
+    private static void awaitLine(StringBuilder seen, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (true) {
+            synchronized (seen) {
+                if (seen.indexOf(text) >= 0) {
+                    return;
+                }
+                assertThat(System.nanoTime()).as("'%s' printed within 120 s; printed: %s", text, seen).isLessThan(deadline);
+            }
+            Thread.sleep(20); // polls a condition with a deadline
+        }
+    }
+
     @Test
     void withoutTheJarTheLauncherSaysHowToBuildIt() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--version");

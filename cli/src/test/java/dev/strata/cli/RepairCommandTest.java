@@ -166,7 +166,7 @@ class RepairCommandTest {
         Path db = Cli.fixture(tmp.resolve("db"));
         Path segment;
         try (Stream<Path> s = Files.list(db.resolve("wal"))) {
-            segment = s.sorted().findFirst().orElseThrow();
+            segment = s.filter(p -> p.toString().endsWith(".wal")).sorted().findFirst().orElseThrow();
         }
         long fig;
         try (SegmentReader r = SegmentReader.open(LocalStorage.INSTANCE, segment, false)) {

@@ -11,7 +11,8 @@ class UsageTest {
     private static final List<String> COMMANDS = List.of("get", "put", "remove", "scan", "count", "columns",
             "columns list", "columns create", "columns drop", "stats", "properties", "flush", "compact", "verify",
             "repair", "checkpoint", "backup", "backup create", "backup list", "backup verify", "backup delete",
-            "backup purge", "backup restore", "shell", "generate-completion");
+            "backup purge", "backup restore", "log", "log list", "log query", "log tail", "log purge", "log parse", "shell",
+            "generate-completion");
 
     @Test
     void everyCommandHasHelp() {
@@ -35,6 +36,8 @@ class UsageTest {
         assertThat(Cli.run("repair", "--help").out()).contains("-y, --yes").contains("--dry-run");
         assertThat(Cli.run("backup", "restore", "--help").out()).contains("-y, --yes").contains("--seqno=N")
                 .contains("--timestamp=TIME").contains("--to=DB_DIR");
+        assertThat(Cli.run("log", "query", "--help").out()).contains("--from-seqno=N").contains("--start=TIME");
+        assertThat(Cli.run("log", "tail", "--help").out()).contains("-f, --follow");
         assertThat(Cli.run("backup", "create", "--help").out()).contains("--meta=KEY=VALUE").contains("--no-wal")
                 .contains("--no-flush");
         Cli.Run root = Cli.run("--help");

@@ -19,7 +19,10 @@ import dev.strata.engine.vfs.DirectoryLock;
 import dev.strata.engine.vfs.LocalStorage;
 import dev.strata.engine.vfs.LockHeldException;
 import dev.strata.engine.vfs.Storage;
+import dev.strata.engine.wal.SegmentHeader;
 import dev.strata.engine.wal.SegmentReader;
+import dev.strata.engine.wal.SegmentSummaryFile;
+import dev.strata.engine.wal.WalFormat;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -341,7 +344,7 @@ public final class DatabaseRepair {
         for (WalSalvage.Unneeded u : wal.unneeded()) {
             findings.add(new Finding(u.segment(), u.damageOffset(), null, u.damage(), "moved to " + lostText(u.segment())
                     + "; nothing is lost: every commit in it is in the tables", false));
-            move(u.segment(), "damaged; its commits are in the tables");
+            moveSegment(u.segment(), "damaged; its commits are in the tables");
         }
         if (wal.tornTail() != null) {
             notes.add(relative(wal.tornTail()) + " has a torn tail at offset " + wal.tornTailOffset() + " (a crash while "
@@ -370,10 +373,10 @@ public final class DatabaseRepair {
             moves.add(new Move(cut.segment(), lostName(cut.segment()), RepairPlan.MoveKind.CUT, cut.keepBytes(),
                     "copied whole; the original keeps its records before the damage"));
         } else {
-            move(cut.segment(), "damaged");
+            moveSegment(cut.segment(), "damaged");
         }
         for (Path p : wal.after()) {
-            move(p, "after the WAL's damage");
+            moveSegment(p, "after the WAL's damage");
         }
     }
 
@@ -419,20 +422,29 @@ public final class DatabaseRepair {
         return out;
     }
 
-    /** The first seqno of the oldest WAL segment, or {@link Long#MAX_VALUE} when no segment's header reads. */
+    /**
+     * The first seqno from which the WAL holds whole records (data and log entries) up to its
+     * end: the start of the run of segments after the last log-only one (retention rewrites old
+     * segments without their data operations, so replaying those would apply nothing), or
+     * {@link Long#MAX_VALUE} when no such segment's header reads.
+     */
     private long walStart() throws IOException {
         List<Long> numbers = DatabaseLayout.listSegments(storage, dir, null);
+        long start = Long.MAX_VALUE;
         for (int i = 0; i < numbers.size(); i++) {
             try (SegmentReader r = SegmentReader.open(storage, DatabaseLayout.segmentPath(dir, numbers.get(i)),
                     i == numbers.size() - 1)) {
-                if (r.header() != null) {
-                    return r.header().firstSeqno();
+                SegmentHeader h = r.header();
+                if (h != null && (h.flags() & WalFormat.FLAG_LOG_ONLY) != 0) {
+                    start = Long.MAX_VALUE;
+                } else if (h != null && start == Long.MAX_VALUE) {
+                    start = h.firstSeqno();
                 }
             } catch (dev.strata.engine.CorruptionException e) {
-                return Long.MAX_VALUE; // unreadable: claim nothing about what the WAL holds
+                start = Long.MAX_VALUE; // unreadable: claim nothing about what the WAL holds before it
             }
         }
-        return Long.MAX_VALUE;
+        return start;
     }
 
     /**
@@ -488,6 +500,21 @@ public final class DatabaseRepair {
 
     private void move(Path file, String why) {
         moves.add(new Move(file, lostName(file), RepairPlan.MoveKind.MOVE, -1, why));
+    }
+
+    /**
+     * Moves a WAL segment and, if there is one, its summary file ({@code NNNN.sum}, the
+     * transaction log's index of it), which would otherwise describe the segment a later open
+     * creates under the same number.
+     */
+    private void moveSegment(Path segment, String why) {
+        move(segment, why);
+        String name = segment.getFileName().toString();
+        Path summary = segment.resolveSibling(name.substring(0, name.length() - WalFormat.SUFFIX.length())
+                + SegmentSummaryFile.SUFFIX);
+        if (storage.exists(summary)) {
+            move(summary, "the summary of a segment moved aside");
+        }
     }
 
     /** Where a file goes in the lost directory: the same path relative to the database. */

@@ -5,15 +5,13 @@ import dev.strata.cli.Progress;
 import dev.strata.cli.commands.DbCommand;
 import dev.strata.cli.format.Json;
 import dev.strata.cli.format.TextTable;
+import dev.strata.cli.format.Times;
 import dev.strata.engine.backup.BackupInfo;
 import dev.strata.engine.backup.Backups;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -29,9 +27,6 @@ import static dev.strata.cli.commands.VerifyCommand.plural;
  */
 @Command(name = "list", aliases = "ls", description = "List the backups in BACKUP_DIR, oldest first.")
 public final class ListBackupsCommand extends DbCommand {
-    /** ISO-8601 in UTC with milliseconds always shown, so the column has one width. */
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
     @Parameters(index = "0", paramLabel = "BACKUP_DIR", description = "The backup directory.")
     Path backupDir;
 
@@ -44,7 +39,7 @@ public final class ListBackupsCommand extends DbCommand {
             for (BackupInfo b : backups) {
                 all.add(Json.obj().put("id", b.id()).put("ok", b.isGood())
                         .put("timestamp", b.isGood() ? b.timestamp() : null)
-                        .put("time", b.isGood() ? TIME.format(Instant.ofEpochMilli(b.timestamp())) : null)
+                        .put("time", b.isGood() ? Times.show(b.timestamp()) : null)
                         .put("seqno", b.isGood() ? b.seqno() : null).put("bytes", b.isGood() ? b.sizeBytes() : null)
                         .put("files", b.isGood() ? b.fileCount() : null).put("metadata", BackupMetadata.decode(b.metadata()))
                         .putBytes("metadataBase64", b.metadata()).put("problem", b.problem()));
@@ -55,7 +50,7 @@ public final class ListBackupsCommand extends DbCommand {
         TextTable t = new TextTable(out(), "ID", "TIME", "SEQNO", "SIZE", "FILES", "METADATA");
         for (BackupInfo b : backups) {
             if (b.isGood()) {
-                t.row(String.valueOf(b.id()), TIME.format(Instant.ofEpochMilli(b.timestamp())), String.valueOf(b.seqno()),
+                t.row(String.valueOf(b.id()), Times.show(b.timestamp()), String.valueOf(b.seqno()),
                         Progress.bytes(b.sizeBytes()), String.valueOf(b.fileCount()), metadata(b.metadata()));
             } else {
                 t.row(String.valueOf(b.id()), "-", "-", "-", "-", "DAMAGED: " + b.problem());

@@ -7,6 +7,7 @@ import dev.strata.cli.ExitCode;
 import dev.strata.cli.Progress;
 import dev.strata.cli.commands.DbCommand;
 import dev.strata.cli.format.Json;
+import dev.strata.cli.format.Times;
 import dev.strata.engine.InvalidArgumentException;
 import dev.strata.engine.backup.Backups;
 import dev.strata.engine.backup.RestoreOptions;
@@ -18,9 +19,6 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 
 /**
  * {@code strata backup restore BACKUP_DIR [ID] --to DB_DIR [--seqno N | --timestamp T]}: builds
@@ -73,12 +71,12 @@ public final class RestoreBackupCommand extends DbCommand {
         if (seqno != null && seqno < 0) {
             throw new CliException(ExitCode.USAGE, "--seqno must be 0 or more, was " + seqno);
         }
-        Long millis = timestamp == null ? null : parseTime(timestamp);
+        Long millis = timestamp == null ? null : Times.parse(timestamp);
         if (id != null) {
             BackupDirectory.find(dir, id);
         }
         String what = id != null ? "backup " + id : seqno != null ? "its state at seqno " + seqno
-                : millis != null ? "its state at " + Instant.ofEpochMilli(millis) : "the newest good backup";
+                : millis != null ? "its state at " + Times.show(millis) : "the newest good backup";
         if (replacesADatabase(target)) {
             Confirmation.require(session(), yes, "backup restore", "Replace the database in " + target + " with " + what
                     + "? What it holds now is deleted.");
@@ -132,22 +130,5 @@ public final class RestoreBackupCommand extends DbCommand {
                     + "replaces the whole directory, so restore into a new or empty one");
         }
         return false;
-    }
-
-    /** ISO-8601 (with Z or an offset) or milliseconds since the epoch; exit code 2 otherwise. */
-    static long parseTime(String text) {
-        if (text.matches("\\d{1,18}")) {
-            return Long.parseLong(text);
-        }
-        try {
-            return Instant.parse(text).toEpochMilli();
-        } catch (DateTimeParseException notInstant) {
-            try {
-                return OffsetDateTime.parse(text).toInstant().toEpochMilli();
-            } catch (DateTimeParseException e) {
-                throw new CliException(ExitCode.USAGE, "'" + text + "' is not a time: give ISO-8601 "
-                        + "(2026-11-25T10:15:30Z, 2026-11-25T11:15:30+01:00) or milliseconds since the epoch");
-            }
-        }
     }
 }
