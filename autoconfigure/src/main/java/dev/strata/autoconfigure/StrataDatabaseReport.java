@@ -113,4 +113,36 @@ public final class StrataDatabaseReport {
         }
         return levels;
     }
+
+    /**
+     * The transaction logs: each log's figures, the database-wide {@code txnlog.*} statistics, and
+     * why the last retention pass kept each WAL segment it kept.
+     */
+    public static Map<String, Object> transactionLogs(StrataDatabase db) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> logs = new LinkedHashMap<>();
+        for (String name : db.listLogs()) {
+            dev.strata.engine.log.TransactionLogStats st = db.useLog(name).getStats();
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("files", st.fileCount());
+            l.put("bytes", st.totalSizeBytes());
+            l.put("entries", st.entriesWritten());
+            l.put("transactions", st.transactionsWritten());
+            l.put("entryBytes", st.entryBytes());
+            l.put("oldestTimestamp", st.oldestTimestamp());
+            l.put("newestTimestamp", st.newestTimestamp());
+            l.put("oldestSeqno", st.oldestSeqno());
+            l.put("newestSeqno", st.newestSeqno());
+            l.put("retainedUnflushedFiles", st.retainedUnflushedFiles());
+            logs.put(name, l);
+        }
+        m.put("logs", logs);
+        m.put("statistics", db.transactionLogStatistics());
+        List<Map<String, Object>> kept = new ArrayList<>();
+        for (dev.strata.engine.log.KeptSegment k : db.logRetentionReport().kept()) {
+            kept.add(Map.of("segment", k.segment(), "bytes", k.bytes(), "logOnly", k.logOnly(), "reasons", k.reasons()));
+        }
+        m.put("keptSegments", kept);
+        return m;
+    }
 }

@@ -63,7 +63,16 @@ public final class StrataOptionProperty {
                     StrataOptions::trackHandleOrigins),
             of("transactionMode", (p, o) -> o.transactionMode(p.getTransactionMode()), o -> String.valueOf(o.transactionMode())),
             of("lockTimeout", (p, o) -> o.lockTimeout(p.getLockTimeout()), o -> String.valueOf(o.lockTimeout())),
-            of("verificationTable", (p, o) -> o.verificationTable(p.isVerificationTable()), StrataOptions::verificationTable));
+            of("verificationTable", (p, o) -> o.verificationTable(p.isVerificationTable()), StrataOptions::verificationTable),
+            of("transactionLogRetention", (p, o) -> o.transactionLogRetention(p.getTransactionLogRetention()),
+                    o -> String.valueOf(o.transactionLogRetention())),
+            of("transactionLogMaxAgeThreshold", (p, o) -> o.transactionLogMaxAgeThreshold(p.getTransactionLogMaxAgeThreshold()),
+                    StrataOptions::transactionLogMaxAgeThreshold),
+            of("walKeepSize", (p, o) -> o.walKeepSize(bytes("walKeepSize", p.getWalKeepSize())), StrataOptions::walKeepSize),
+            of("maxFollowerRetainedBytes", (p, o) -> o.maxFollowerRetainedBytes(bytes("maxFollowerRetainedBytes",
+                    p.getMaxFollowerRetainedBytes())), StrataOptions::maxFollowerRetainedBytes),
+            of("transactionLogRetentionCheckInterval", (p, o) -> o.transactionLogRetentionCheckInterval(
+                    p.getTransactionLogRetentionCheckInterval()), o -> String.valueOf(o.transactionLogRetentionCheckInterval())));
 
     private final String optionName;
     private final String propertyName;

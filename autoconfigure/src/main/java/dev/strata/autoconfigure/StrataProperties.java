@@ -133,6 +133,61 @@ public class StrataProperties {
     /** Whether the database joins the process-wide verification table (fresh reads without reading). */
     private boolean verificationTable = false;
 
+    /** How long transaction-log entries are kept; older flushed WAL segments are rewritten log-only, then deleted. */
+    private Duration transactionLogRetention = Duration.ofDays(3);
+
+    /** A WAL segment is rolled once its first record is this fraction of the retention old (0 = by size only). */
+    private double transactionLogMaxAgeThreshold = 0.75;
+
+    /** Bytes of the newest sealed WAL segments kept whole after their data is in tables, for followers to catch up from. */
+    private DataSize walKeepSize = DataSize.ofMegabytes(256);
+
+    /** The most WAL bytes one follower (or durable change feed) may keep; one further behind is dropped to a full copy. */
+    private DataSize maxFollowerRetainedBytes = DataSize.ofGigabytes(1);
+
+    /** How often the engine runs transaction-log retention on its own. */
+    private Duration transactionLogRetentionCheckInterval = Duration.ofMinutes(1);
+
+    public Duration getTransactionLogRetention() {
+        return transactionLogRetention;
+    }
+
+    public void setTransactionLogRetention(Duration transactionLogRetention) {
+        this.transactionLogRetention = transactionLogRetention;
+    }
+
+    public double getTransactionLogMaxAgeThreshold() {
+        return transactionLogMaxAgeThreshold;
+    }
+
+    public void setTransactionLogMaxAgeThreshold(double transactionLogMaxAgeThreshold) {
+        this.transactionLogMaxAgeThreshold = transactionLogMaxAgeThreshold;
+    }
+
+    public DataSize getWalKeepSize() {
+        return walKeepSize;
+    }
+
+    public void setWalKeepSize(DataSize walKeepSize) {
+        this.walKeepSize = walKeepSize;
+    }
+
+    public DataSize getMaxFollowerRetainedBytes() {
+        return maxFollowerRetainedBytes;
+    }
+
+    public void setMaxFollowerRetainedBytes(DataSize maxFollowerRetainedBytes) {
+        this.maxFollowerRetainedBytes = maxFollowerRetainedBytes;
+    }
+
+    public Duration getTransactionLogRetentionCheckInterval() {
+        return transactionLogRetentionCheckInterval;
+    }
+
+    public void setTransactionLogRetentionCheckInterval(Duration transactionLogRetentionCheckInterval) {
+        this.transactionLogRetentionCheckInterval = transactionLogRetentionCheckInterval;
+    }
+
     /**
      * Column families created at start-up when missing (the default family always exists).
      * Reach them through the StrataColumnFamilies bean.
@@ -141,6 +196,15 @@ public class StrataProperties {
 
     /** Backups of the database: where they go, when they are taken and how many are kept. */
     private final Backup backup = new Backup();
+
+    /** The Spring side of transactions: StrataTemplate's retries and the transaction manager. */
+    private final Transaction transaction = new Transaction();
+
+    /** The StrataLockRegistry bean. */
+    private final Locks locks = new Locks();
+
+    /** The StrataViews bean (typed views with codecs). */
+    private final Views views = new Views();
 
     public boolean isEnabled() {
         return enabled;
@@ -392,6 +456,95 @@ public class StrataProperties {
 
     public Backup getBackup() {
         return backup;
+    }
+
+    public Transaction getTransaction() {
+        return transaction;
+    }
+
+    public Locks getLocks() {
+        return locks;
+    }
+
+    public Views getViews() {
+        return views;
+    }
+
+    /**
+     * The {@code strata.transaction.*} properties, read by
+     * {@link dev.strata.autoconfigure.transaction.StrataTransactionAutoConfiguration}. The mode and
+     * the lock timeout are database options: {@code strata.transaction-mode}, {@code strata.lock-timeout}.
+     */
+    public static class Transaction {
+
+        /** Whether to create the StrataTemplate and (with spring-tx) the strataTransactionManager beans. */
+        private boolean enabled = true;
+
+        /**
+         * How many times StrataTemplate re-runs a callback whose commit conflicted (or, pessimistic,
+         * whose lock wait timed out) before it gives up: at most max-retries + 1 attempts.
+         */
+        private int maxRetries = 3;
+
+        /**
+         * Whether a retry first waits until the conflicting commit is visible and then re-runs at
+         * once, instead of waiting a random, growing back-off.
+         */
+        private boolean coordinatedRetry = false;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getMaxRetries() {
+            return maxRetries;
+        }
+
+        public void setMaxRetries(int maxRetries) {
+            this.maxRetries = maxRetries;
+        }
+
+        public boolean isCoordinatedRetry() {
+            return coordinatedRetry;
+        }
+
+        public void setCoordinatedRetry(boolean coordinatedRetry) {
+            this.coordinatedRetry = coordinatedRetry;
+        }
+    }
+
+    /** The {@code strata.locks.*} properties, read by {@link dev.strata.autoconfigure.lock.StrataLockAutoConfiguration}. */
+    public static class Locks {
+
+        /** Whether to create the StrataLockRegistry bean (per-key Lock objects over the database's user locks). */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** The {@code strata.views.*} properties, read by {@link dev.strata.autoconfigure.view.StrataViewAutoConfiguration}. */
+    public static class Views {
+
+        /** Whether to create the StrataViews bean and its value codecs (JSON through the application's JsonMapper). */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
     }
 
     /** The {@code strata.backup.*} properties, read by {@link dev.strata.autoconfigure.backup.StrataBackupAutoConfiguration}. */

@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class StrataPropertiesBindingTests {
 
     /** Options that take objects no property can express; set them with a {@link StrataOptionsCustomizer}. */
-    private static final Set<String> CODE_ONLY_OPTIONS = Set.of("storage", "clock");
+    /** storage and clock are objects; follower is set by the replication role, not by a property of its own. */
+    private static final Set<String> CODE_ONLY_OPTIONS = Set.of("storage", "clock", "follower");
 
     /** A non-default value for every option property, and how the options then read it back. */
     private static final Map<String, Object[]> NON_DEFAULTS = new LinkedHashMap<>();
@@ -65,6 +66,11 @@ class StrataPropertiesBindingTests {
         NON_DEFAULTS.put("strata.transaction-mode", new Object[] {"pessimistic", "PESSIMISTIC"});
         NON_DEFAULTS.put("strata.lock-timeout", new Object[] {"3s", "PT3S"});
         NON_DEFAULTS.put("strata.verification-table", new Object[] {"true", true});
+        NON_DEFAULTS.put("strata.transaction-log-retention", new Object[] {"12h", "PT12H"});
+        NON_DEFAULTS.put("strata.transaction-log-max-age-threshold", new Object[] {"0.5", 0.5});
+        NON_DEFAULTS.put("strata.wal-keep-size", new Object[] {"64MB", 64L << 20});
+        NON_DEFAULTS.put("strata.max-follower-retained-bytes", new Object[] {"2GB", 2L << 30});
+        NON_DEFAULTS.put("strata.transaction-log-retention-check-interval", new Object[] {"30s", "PT30S"});
     }
 
     @Test

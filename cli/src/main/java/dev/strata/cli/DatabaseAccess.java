@@ -60,10 +60,23 @@ public class DatabaseAccess {
         }
     }
 
-    static CliException locked(Path dir, String command) {
+    /** The error of a command that found the database locked by another process (exit code 5). */
+    public static CliException locked(Path dir, String command) {
         return new CliException(ExitCode.LOCKED, "cannot " + command + ": " + dir + " is locked by another process "
                 + "(it holds the write lock). Stop that process first; commands that only read "
                 + "(get, scan, count, stats, properties, verify, --read-only shell) work beside it");
+    }
+
+    /**
+     * The directory of a database for a command that takes the database's lock itself and works
+     * on its files with the database closed ({@code repair}). The shell, which holds the database
+     * open, refuses such commands.
+     */
+    public Path closed(GlobalOptions g, String command) {
+        if (g.readOnly()) {
+            throw new CliException(ExitCode.USAGE, command + " changes the database's files; it cannot run with --read-only");
+        }
+        return existingDatabase(g);
     }
 
     /** The database directory, which must exist and hold a database. */
@@ -98,7 +111,8 @@ public class DatabaseAccess {
         return g.db().toAbsolutePath().normalize();
     }
 
-    private static boolean isEmpty(Path dir) {
+    /** Whether the directory {@code dir} has no entries; exit code 1 if it cannot be listed. */
+    public static boolean isEmpty(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.findAny().isEmpty();
         } catch (IOException e) {
@@ -152,6 +166,12 @@ public class DatabaseAccess {
         public Path existingDatabase(GlobalOptions g) {
             checkSameDatabase(g);
             return db.path();
+        }
+
+        @Override
+        public Path closed(GlobalOptions g, String command) {
+            throw new CliException(ExitCode.USAGE, command + " needs the database closed, and this shell holds it open; "
+                    + "leave the shell ('exit') and run 'strata " + command + "'");
         }
 
         private void checkSameDatabase(GlobalOptions g) {

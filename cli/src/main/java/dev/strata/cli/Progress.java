@@ -3,8 +3,8 @@ package dev.strata.cli;
 import java.io.PrintWriter;
 
 /**
- * A one-line progress display on stderr for long operations (verify, compact), redrawn in
- * place with a carriage return and erased when done. Shown only when a person is watching
+ * A one-line progress display on stderr for long operations (verify, compact, backup, restore,
+ * repair), redrawn in place with a carriage return and erased when done. Shown only when a person is watching
  * ({@link Session#terminal()}); when the output is piped it prints nothing, so logs and scripts
  * see only the result. Thread-safe: a ticker thread may update it while the work runs.
  */
@@ -12,6 +12,7 @@ public final class Progress implements AutoCloseable {
     private final PrintWriter err;
     private final boolean enabled;
     private int shown;
+    private int shownPercent = -1;
 
     public Progress(Session session) {
         this.err = session.err();
@@ -27,6 +28,23 @@ public final class Progress implements AutoCloseable {
         shown = text.length();
     }
 
+    /**
+     * A bar for {@code done} of {@code total} bytes: {@code label [#######-------------]  35%  1.2 MiB of 3.4 MiB},
+     * redrawn only when the whole percentage changes (the engine reports every chunk it copies).
+     */
+    public synchronized void bar(String label, long done, long total) {
+        int percent = total <= 0 ? 100 : (int) Math.min(100, done * 100 / total);
+        if (!enabled || percent == shownPercent) {
+            return;
+        }
+        shownPercent = percent;
+        int filled = percent * BAR_WIDTH / 100;
+        update(String.format("%s [%s%s] %3d%%  %s of %s", label, "#".repeat(filled), "-".repeat(BAR_WIDTH - filled),
+                percent, bytes(done), bytes(total)));
+    }
+
+    private static final int BAR_WIDTH = 30;
+
     /** Erases the line. */
     @Override
     public synchronized void close() {
@@ -35,6 +53,7 @@ public final class Progress implements AutoCloseable {
             err.flush();
             shown = 0;
         }
+        shownPercent = -1;
     }
 
     /** {@code bytes} as a short human figure: 512 B, 1.5 KiB, 3.2 MiB. */

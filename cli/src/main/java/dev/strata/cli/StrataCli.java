@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.cli.commands.CheckpointCommand;
 import dev.strata.cli.commands.CompactCommand;
 import dev.strata.cli.commands.CountCommand;
 import dev.strata.cli.commands.FlushCommand;
@@ -7,9 +8,11 @@ import dev.strata.cli.commands.GetCommand;
 import dev.strata.cli.commands.PropertiesCommand;
 import dev.strata.cli.commands.PutCommand;
 import dev.strata.cli.commands.RemoveCommand;
+import dev.strata.cli.commands.RepairCommand;
 import dev.strata.cli.commands.ScanCommand;
 import dev.strata.cli.commands.StatsCommand;
 import dev.strata.cli.commands.VerifyCommand;
+import dev.strata.cli.commands.backup.BackupCommand;
 import dev.strata.cli.commands.columns.ColumnsCommand;
 import dev.strata.cli.format.ByteFormat;
 import dev.strata.cli.shell.ShellCommand;
@@ -34,18 +37,19 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "strata", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         versionProvider = VersionInfo.class, sortOptions = false,
-        description = "Reads, writes, inspects and verifies a Strata database.",
+        description = "Reads, writes, inspects, verifies, repairs and backs up a Strata database.",
         subcommands = {GetCommand.class, PutCommand.class, RemoveCommand.class, ScanCommand.class, CountCommand.class,
                 ColumnsCommand.class, StatsCommand.class, PropertiesCommand.class, FlushCommand.class, CompactCommand.class,
-                VerifyCommand.class, ShellCommand.class, AutoComplete.GenerateCompletion.class,
+                VerifyCommand.class, RepairCommand.class, CheckpointCommand.class, BackupCommand.class, ShellCommand.class,
+                AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok",
                 "1:failure: internal (I/O error, bug), or a confirmation answered no",
                 "2:usage: bad command, option or argument; a write with --read-only",
-                "3:not found: the key of a get, a column family, the database directory",
-                "4:corruption: a damaged file, or verify found damage",
+                "3:not found: the key of a get, a column family, the database directory, a backup",
+                "4:corruption: a damaged file, or verify (or backup verify) found damage",
                 "5:locked: another process writes the database"},
         footer = {"", "Keys and values are written and shown in the --format encoding; JSON output uses base64.",
                 "Commands that only read open the database read-only, beside a running writer.",

@@ -60,6 +60,17 @@ final class Cli {
         return text.replace(db.toAbsolutePath().normalize().toString(), "$DB");
     }
 
+    /**
+     * {@code text} with {@code tmp} (the test's temporary directory) written as {@code $TMP} and
+     * times (ISO-8601 instants, {@code "timestamp":} milliseconds) as {@code $TIME} / {@code $MS},
+     * for golden files of commands whose output names several directories or the time.
+     */
+    static String maskedTmp(String text, Path tmp) {
+        return text.replace(tmp.toAbsolutePath().normalize().toString(), "$TMP")
+                .replaceAll("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z", "\\$TIME")
+                .replaceAll("\"timestamp\":\\d+", "\"timestamp\":\\$MS");
+    }
+
     static void assertGolden(String name, String actual) {
         Path file = GOLDEN.resolve(name + ".out");
         try {

@@ -152,6 +152,50 @@ class LauncherIT {
     }
 
     @Test
+    void backupsCheckpointsAndRepairAsProcesses() throws Exception {
+        Path db = Cli.fixture(tmp.resolve("db"));
+        String bk = tmp.resolve("backups").toString();
+
+        Proc create = strata("", "--db", db.toString(), "backup", "create", bk, "--meta", "by=launcher");
+        assertThat(create.exitCode()).as(create.err()).isZero();
+        assertThat(create.out()).startsWith("OK, backup 1 of seqno 9 in " + bk + ": copied ");
+        assertThat(create.err()).as("no progress bar when piped").isEmpty();
+        Proc list = strata("", "backup", "list", bk, "--json");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.out()).contains("\"id\":1,\"ok\":true").contains("\"seqno\":9").contains("\"metadata\":{\"by\":\"launcher\"}");
+        Proc badId = strata("", "backup", "delete", bk, "7");
+        assertThat(badId.exitCode()).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(badId.err()).startsWith("strata: no backup 7 in ");
+
+        Path restored = tmp.resolve("restored");
+        Proc restore = strata("", "backup", "restore", bk, "--to", restored.toString());
+        assertThat(restore.exitCode()).as(restore.err()).isZero();
+        Proc get = strata("", "--db", restored.toString(), "get", "cherry");
+        assertThat(get.out()).isEqualTo("red\n");
+
+        Path cp = tmp.resolve("cp");
+        Proc checkpoint = strata("", "--db", db.toString(), "checkpoint", cp.toString(), "--json");
+        assertThat(checkpoint.exitCode()).as(checkpoint.err()).isZero();
+        assertThat(checkpoint.out()).startsWith("{\"directory\":\"" + cp + "\",\"seqno\":9,");
+
+        Path table;
+        try (Stream<Path> s = Files.list(cp.resolve("sst"))) {
+            table = s.sorted().findFirst().orElseThrow();
+        }
+        Files.copy(table, tmp.resolve("table-copy")); // the checkpoint linked it: damage a copy, not the database's
+        Files.delete(table);
+        Files.move(tmp.resolve("table-copy"), table);
+        Cli.flip(table, 40);
+        Proc unconfirmed = strata("y\n", "--db", cp.toString(), "repair");
+        assertThat(unconfirmed.exitCode()).as("a piped answer is no confirmation").isEqualTo(ExitCode.USAGE);
+        Proc repair = strata("", "--db", cp.toString(), "repair", "--yes");
+        assertThat(repair.exitCode()).as(repair.err()).isZero();
+        assertThat(repair.out()).contains("DAMAGE  sst/").contains("OK, repaired: latest seqno 9");
+        assertThat(strata("", "--db", cp.toString(), "verify").exitCode()).isZero();
+        assertThat(dev.strata.engine.check.DatabaseChecker.check(db).ok()).as("the database itself was not touched").isTrue();
+    }
+
+    @Test
     void withoutTheJarTheLauncherSaysHowToBuildIt() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--version");
         pb.environment().put("STRATA_JAR", tmp.resolve("absent.jar").toString());

@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UsageTest {
     private static final List<String> COMMANDS = List.of("get", "put", "remove", "scan", "count", "columns",
             "columns list", "columns create", "columns drop", "stats", "properties", "flush", "compact", "verify",
-            "shell", "generate-completion");
+            "repair", "checkpoint", "backup", "backup create", "backup list", "backup verify", "backup delete",
+            "backup purge", "backup restore", "shell", "generate-completion");
 
     @Test
     void everyCommandHasHelp() {
@@ -31,6 +32,11 @@ class UsageTest {
         }
         assertThat(Cli.run("columns", "--help").out()).contains("list").contains("create").contains("drop");
         assertThat(Cli.run("columns", "drop", "--help").out()).contains("-y, --yes");
+        assertThat(Cli.run("repair", "--help").out()).contains("-y, --yes").contains("--dry-run");
+        assertThat(Cli.run("backup", "restore", "--help").out()).contains("-y, --yes").contains("--seqno=N")
+                .contains("--timestamp=TIME").contains("--to=DB_DIR");
+        assertThat(Cli.run("backup", "create", "--help").out()).contains("--meta=KEY=VALUE").contains("--no-wal")
+                .contains("--no-flush");
         Cli.Run root = Cli.run("--help");
         assertThat(root.exitCode()).isZero();
         Cli.assertGolden("usage/root-help", root.out());
@@ -54,7 +60,7 @@ class UsageTest {
             assertThat(r.out()).as(c).contains(c);
         }
         assertThat(r.out()).contains("--start-exclusive").contains("--keys-only").contains("--column-family")
-                .contains("columns").contains("create").contains("drop");
+                .contains("columns").contains("create").contains("drop").contains("--timestamp").contains("--keep");
     }
 
     @Test

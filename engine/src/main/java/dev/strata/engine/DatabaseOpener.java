@@ -6,6 +6,7 @@ import dev.strata.engine.commit.MonotonicClock;
 import dev.strata.engine.handle.HandleRegistry;
 import dev.strata.engine.lsm.LsmStore;
 import dev.strata.engine.lsm.LsmTree;
+import dev.strata.engine.log.TransactionLogs;
 import dev.strata.engine.sst.BlockCache;
 import dev.strata.engine.manifest.Manifest;
 import dev.strata.engine.vfs.DirectoryLock;
@@ -71,7 +72,10 @@ final class DatabaseOpener {
                 long lastSeqno = Math.max(rec.lastSeqno(), tree.maxFlushedSeqno());
                 CommitPipeline pipeline = new CommitPipeline(Durability.NONE, null, tree,
                         new MonotonicClock(options.clock(), rec.lastTimestamp()), lastSeqno);
-                return new StrataDatabase(dir, options, null, tree, pipeline, handles);
+                StrataDatabase[] dbRef = new StrataDatabase[1];
+                TransactionLogs logs = TransactionLogs.open(logConfig(options, dir.resolve(WAL_DIR), null, pipeline, tree, dbRef));
+                dbRef[0] = new StrataDatabase(dir, options, null, tree, pipeline, handles, logs);
+                return dbRef[0];
             } catch (CorruptionException | StrataIOException e) {
                 // A file named a moment ago is gone (the writer finished a flush or compaction),
                 // or the manifest and WAL we read no longer meet: try again from a fresh manifest.
@@ -109,11 +113,15 @@ final class DatabaseOpener {
             // The tree and the pipeline need each other's answers (flushed segments to delete,
             // snapshots to keep); these holders are filled once both exist.
             HandleRegistry handles = new HandleRegistry(options.trackHandleOrigins());
-            CommitPipeline[] pipelineRef = new CommitPipeline[1];
+            TransactionLogs[] logsRef = new TransactionLogs[1];
             BlockCache cache = options.effectiveBlockCacheSize() > 0 ? new BlockCache(options.effectiveBlockCacheSize()) : null;
             LsmStore tree = LsmStore.open(storage, dir, options.lsmOptions(), cache,
-                    () -> snapshotBoundaries(handles, pipelineRef[0]),
-                    flushed -> deleteObsoleteWal(pipelineRef[0], flushed), false, options.clock());
+                    () -> snapshotBoundaries(handles, logsRef[0] == null ? null : pipelineOf(logsRef[0])),
+                    flushed -> {
+                        if (logsRef[0] != null) {
+                            logsRef[0].afterFlush(); // during recovery the segments being replayed stay
+                        }
+                    }, false, options.clock());
             opened = tree;
             MemtableApplier applier = new MemtableApplier(tree, true);
             WalRecovery.Result rec = WalRecovery.replay(storage, walDir, tree.minFlushedSeqno(), true, (buf, off, len, seqno, ts) -> {
@@ -155,7 +163,10 @@ final class DatabaseOpener {
             }
             MonotonicClock clock = new MonotonicClock(options.clock(), rec.lastTimestamp());
             CommitPipeline pipeline = new CommitPipeline(options.durability(), wal, tree, clock, lastSeqno);
-            pipelineRef[0] = pipeline;
+            pipeline.follower(options.follower());
+            StrataDatabase[] dbRef = new StrataDatabase[1];
+            TransactionLogs logs = TransactionLogs.open(logConfig(options, walDir, wal, pipeline, tree, dbRef));
+            logsRef[0] = logs;
             long walCap = options.maxWalSize();
             tree.connect(new LsmStore.WalSync() {
                 @Override
@@ -167,13 +178,14 @@ final class DatabaseOpener {
                 public void syncTo(long seqno) {
                     pipeline.syncTo(seqno);
                 }
-            }, () -> (long) pipeline.walSegmentCount() * options.walSegmentSize() > walCap, pipeline::switchMemtable);
+            }, () -> logs.unflushedWalBytes() > walCap, pipeline::switchMemtable);
             dev.strata.engine.backup.WalArchiver archiver = null;
             if (wal != null && options.walArchive() != null) {
                 archiver = dev.strata.engine.backup.WalArchiver.start(storage, walDir, options.walArchive(), wal);
             }
-            pipeline.deleteObsoleteSegments(tree.minFlushedSeqno());
-            StrataDatabase db = new StrataDatabase(dir, options, lock, tree, pipeline, handles);
+            logs.afterFlush();
+            StrataDatabase db = new StrataDatabase(dir, options, lock, tree, pipeline, handles, logs);
+            dbRef[0] = db;
             db.archiver = archiver;
             return db;
         } catch (IOException e) {
@@ -205,16 +217,19 @@ final class DatabaseOpener {
         return seqnos.stream().mapToLong(Long::longValue).filter(x -> x <= visible).sorted().distinct().toArray();
     }
 
-    private static void deleteObsoleteWal(CommitPipeline pipeline, long flushedSeqno) {
-        if (pipeline == null) {
-            return; // during recovery: the segments being replayed stay until it is done
-        }
-        try {
-            pipeline.deleteObsoleteSegments(flushedSeqno);
-        } catch (IOException e) {
-            // Harmless for correctness: recovery skips records at or below the flushed seqno.
-            LOG.warn("Could not delete WAL segments covered by the tables (flushed seqno {})", flushedSeqno, e);
-        }
+    private static CommitPipeline pipelineOf(TransactionLogs logs) {
+        return logs.pipeline();
+    }
+
+    /** The transaction log's settings and links to its database. */
+    private static TransactionLogs.Config logConfig(StrataOptions options, Path walDir, WalWriter wal, CommitPipeline pipeline,
+                                                    LsmStore tree, StrataDatabase[] dbRef) {
+        java.time.Duration retention = options.transactionLogRetention();
+        long retentionMillis = retention.getSeconds() > Long.MAX_VALUE / 2000 ? Long.MAX_VALUE : retention.toMillis();
+        return new TransactionLogs.Config(options.storage(), walDir, wal, pipeline, tree::minFlushedSeqno, options.clock(),
+                retentionMillis, options.transactionLogMaxAgeThreshold(), options.walKeepSize(),
+                options.maxFollowerRetainedBytes(), options.transactionLogRetentionCheckInterval().toMillis(),
+                id -> dbRef[0] == null ? java.util.Optional.empty() : dbRef[0].findTransaction(id));
     }
 
     /**

@@ -32,7 +32,12 @@ public enum ErrorCode {
     /** A blocking call was interrupted; the outcome of the operation is unknown. */
     INTERRUPTED("ERR_INTERRUPTED"),
     /** The column family named does not exist, or was dropped while the caller held it. */
-    COLUMN_FAMILY_NOT_FOUND("ERR_COLUMN_FAMILY_NOT_FOUND");
+    COLUMN_FAMILY_NOT_FOUND("ERR_COLUMN_FAMILY_NOT_FOUND"),
+    /**
+     * The WAL no longer holds whole commit records from the seqno asked for (retention removed
+     * them or rewrote them log-only): a follower must copy the database instead.
+     */
+    LOG_UNAVAILABLE("ERR_LOG_UNAVAILABLE");
 
     private final String id;
 

@@ -10,6 +10,12 @@ import dev.strata.engine.handle.HandleStatus;
 import dev.strata.engine.lsm.LsmStats;
 import dev.strata.engine.lsm.LsmStore;
 import dev.strata.engine.lsm.LsmTree;
+import dev.strata.engine.log.CommitRecordCursor;
+import dev.strata.engine.log.PurgeResult;
+import dev.strata.engine.log.RetentionReport;
+import dev.strata.engine.log.TransactionLog;
+import dev.strata.engine.log.TransactionLogs;
+import dev.strata.engine.log.WalHold;
 import dev.strata.engine.txn.EngineAccess;
 import dev.strata.engine.txn.Transaction;
 import dev.strata.engine.txn.TransactionCallback;
@@ -95,6 +101,7 @@ public final class StrataDatabase implements AutoCloseable {
     private final ExecutorService asyncExecutor;
     private final ScheduledExecutorService syncTimer;
     private final TransactionSupport txns;
+    private final TransactionLogs logs;
 
     private final LongAdder inflight = new LongAdder();
     private volatile boolean closed;
@@ -102,7 +109,7 @@ public final class StrataDatabase implements AutoCloseable {
     private boolean closeDone;
 
     StrataDatabase(Path dir, StrataOptions options, DirectoryLock lock, LsmStore store,
-                           CommitPipeline pipeline, HandleRegistry handles) {
+                           CommitPipeline pipeline, HandleRegistry handles, TransactionLogs logs) {
         this.dir = dir;
         this.options = options;
         this.storage = options.storage();
@@ -111,6 +118,7 @@ public final class StrataDatabase implements AutoCloseable {
         this.defaultFamily = handleFor(store.defaultFamily());
         this.pipeline = pipeline;
         this.handles = handles;
+        this.logs = logs;
         this.asyncExecutor = newAsyncExecutor(options.asyncThreads(), dir);
         if (options.durability() == Durability.ASYNC) {
             ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemonFactory("strata-wal-sync"));
@@ -121,7 +129,8 @@ public final class StrataDatabase implements AutoCloseable {
             this.syncTimer = null;
         }
         this.txns = new TransactionSupport(new EngineAccess(dir, options, pipeline, store::family, this::enter, this::exit,
-                this::async, (cf, range) -> familyHandle(cf).iterator(range), this::snapshot));
+                this::async, (cf, range) -> familyHandle(cf).iterator(range), this::snapshot, this::useLog));
+        logs.events(txns.events());
     }
 
     /** Opens (creating if missing) the database in {@code dir} with default options. */
@@ -669,6 +678,7 @@ public final class StrataDatabase implements AutoCloseable {
             }
             asyncExecutor.shutdown();
             awaitQuietly(asyncExecutor);
+            logs.close();
             StrataException failure = null;
             try {
                 boolean none = options.durability() == Durability.NONE && !options.readOnly();
@@ -681,7 +691,7 @@ public final class StrataDatabase implements AutoCloseable {
                             archiver.close(); // the close sealed the last segment: archive it
                         }
                         // Sealing rolled to an empty successor: segments the tables cover can go now.
-                        pipeline.deleteObsoleteSegments(store.minFlushedSeqno());
+                        logs.afterFlush();
                     } finally {
                         // Even if sealing failed: the tree's jobs must stop before the lock goes.
                         store.close(false, pipeline::lastSeqno);
@@ -881,5 +891,197 @@ public final class StrataDatabase implements AutoCloseable {
         } finally {
             exit();
         }
+    }
+
+    // ---------------------------------------------------------------- transaction logs (issue 6)
+
+    /**
+     * The transaction log named {@code name}: the same instance for the same name. Entries are
+     * added in transactions ({@code log.addEntry(data, txn)} or {@code txn.useLog(name)}) and
+     * queried by time or seqno; see {@link TransactionLog}.
+     */
+    public TransactionLog useLog(String name) {
+        enter();
+        try {
+            return logs.use(name);
+        } finally {
+            exit();
+        }
+    }
+
+    /** {@link #useLog(String)} of the number's decimal form, as rocksdb-js turns numeric names into strings. */
+    public TransactionLog useLog(long name) {
+        return useLog(Long.toString(name));
+    }
+
+    /** Every log used since open or with entries on disk, sorted by name. */
+    public List<String> listLogs() {
+        enter();
+        try {
+            return logs.list();
+        } finally {
+            exit();
+        }
+    }
+
+    /** {@link #purgeLogs(Long, String, boolean, boolean)} of every log, past the retention. */
+    public PurgeResult purgeLogs() {
+        return purgeLogs(null, null, false, false);
+    }
+
+    /**
+     * Removes transaction-log entries older than {@code before} (ms since the epoch; null: older
+     * than {@code transactionLogRetention}) of log {@code name} (null: every log) from the WAL
+     * segments that nothing else needs whole, rewriting or deleting them; {@code destroy} removes
+     * every entry of the log and forgets its name. Segments still needed whole (data not flushed,
+     * a follower, the archive, {@code walKeepSize}, a checkpoint) keep their entries until
+     * retention may touch them; the purge is remembered until close. {@code includeEntryCounts}
+     * fills in how many entries each file lost.
+     */
+    public PurgeResult purgeLogs(Long before, String name, boolean destroy, boolean includeEntryCounts) {
+        enter();
+        try {
+            checkWritable();
+            return logs.purge(before, name, destroy, includeEntryCounts);
+        } finally {
+            exit();
+        }
+    }
+
+    /** Runs transaction-log retention now (the engine also runs it on its own timer) and reports why each segment stays. */
+    public RetentionReport runLogRetention() {
+        enter();
+        try {
+            checkWritable();
+            return logs.runRetention();
+        } finally {
+            exit();
+        }
+    }
+
+    /** The report of the last retention pass. */
+    public RetentionReport logRetentionReport() {
+        return logs.retentionReport();
+    }
+
+    /** The database-wide {@code txnlog.*} statistics (segments, bytes, entries, why segments are kept, holds). */
+    public Map<String, Long> transactionLogStatistics() {
+        enter();
+        try {
+            return logs.statistics();
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Delivers every change under {@code prefix} committed from {@code fromSeqno} on: first
+     * replayed from the WAL, then live as commits become durable, in seqno order, at least once,
+     * on the subscription's own thread. Store the seqno of the last change processed and
+     * resubscribe from the next one after a restart. Throws {@link LogUnavailableException} if
+     * the WAL no longer holds {@code fromSeqno} whole.
+     */
+    public Subscription subscribe(byte[] prefix, long fromSeqno, ChangeListener listener) {
+        enter();
+        try {
+            return logs.subscribe(prefix, fromSeqno, listener, pipeline::awaitDurable);
+        } finally {
+            exit();
+        }
+    }
+
+    java.util.Optional<Transaction> findTransaction(long id) {
+        return txns.transactions().find(id);
+    }
+
+    // ---------------------------------------------------------------- replication hooks (issue 8)
+
+    /**
+     * Whole commit records from {@code fromSeqno} up to the durable seqno, read again each time
+     * the cursor catches up: what a replication leader ships. Throws
+     * {@link LogUnavailableException} if the WAL no longer holds {@code fromSeqno} whole.
+     */
+    public CommitRecordCursor readCommitRecords(long fromSeqno) {
+        enter();
+        try {
+            return logs.records(fromSeqno);
+        } finally {
+            exit();
+        }
+    }
+
+    /** Waits until {@code seqno} is durable; false if {@code timeout} passed first. */
+    public boolean awaitDurable(long seqno, java.time.Duration timeout) throws InterruptedException {
+        return pipeline.awaitDurable(seqno, timeout.toNanos());
+    }
+
+    /** Keeps whole WAL records from {@code fromSeqno} on disk for {@code holder} (a follower) until the hold advances or closes. */
+    public WalHold holdWal(String holder, long fromSeqno) {
+        enter();
+        try {
+            return logs.hold(holder, fromSeqno);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * On a follower ({@link StrataOptions#follower}): applies a commit record from the leader with
+     * its seqno and timestamp; null for a duplicate. See {@link CommitPipeline#applyReplicated}.
+     */
+    public CommitResult applyReplicated(byte[] payload, int off, int len) {
+        enter();
+        try {
+            if (!pipeline.isFollower()) {
+                throw new InvalidArgumentException("only a follower applies replicated commits");
+            }
+            int opsOff = off + CommitRecord.PAYLOAD_HEADER_SIZE;
+            boolean familyOp = len > CommitRecord.PAYLOAD_HEADER_SIZE && CommitRecord.opCount(payload, off) == 1
+                    && (payload[opsOff] == CommitRecord.CF_CREATE || payload[opsOff] == CommitRecord.CF_DROP);
+            LsmTree dropped = null;
+            if (familyOp && payload[opsOff] == CommitRecord.CF_DROP) {
+                dropped = store.family(readVarInt(payload, opsOff + 1));
+            }
+            CommitResult r = pipeline.applyReplicated(payload, off, len);
+            if (r != null && familyOp) {
+                synchronized (familyAdminLock) {
+                    store.persist();
+                    if (dropped != null) {
+                        familyHandles.remove(dropped.id());
+                        store.release(dropped);
+                    }
+                }
+            }
+            return r;
+        } finally {
+            exit();
+        }
+    }
+
+    private static int readVarInt(byte[] b, int off) {
+        int v = 0;
+        for (int shift = 0; shift < 35 && off < b.length; shift += 7) {
+            int x = b[off++] & 0xFF;
+            v |= (x & 0x7F) << shift;
+            if (x < 0x80) {
+                break;
+            }
+        }
+        return v;
+    }
+
+    /** Whether this database is a follower (its users' writes are refused). */
+    public boolean isFollower() {
+        return pipeline.isFollower();
+    }
+
+    /** Makes a follower writable in place (a promotion); a no-op on a leader. */
+    public void promoteToLeader() {
+        pipeline.follower(false);
+    }
+
+    /** Semi-synchronous replication: {@code gate} holds each commit's acknowledgement (null: none). */
+    public void commitGate(CommitPipeline.CommitGate gate) {
+        pipeline.commitGate(gate);
     }
 }

@@ -388,6 +388,7 @@ public final class StrataOptions {
                 "memoryBudget " + memoryBudget + " is below what the memtables alone may hold, "
                         + "(maxImmutableMemtables + 1) x memtableSize = " + memtableMemory());
         validateTransactionOptions();
+        validateLogOptions();
     }
 
     private static void require(boolean ok, String message) {
@@ -448,5 +449,107 @@ public final class StrataOptions {
     private void validateTransactionOptions() {
         require(transactionMode != null, "transactionMode must be set");
         require(lockTimeout != null && !lockTimeout.isNegative(), "lockTimeout must be >= 0, was " + lockTimeout);
+    }
+
+    // ---------------------------------------------------------------- transaction log and WAL retention (issue 6)
+
+    private Duration transactionLogRetention = Duration.ofDays(3);
+    private double transactionLogMaxAgeThreshold = 0.75;
+    private long walKeepSize = 256L << 20;
+    private long maxFollowerRetainedBytes = 1L << 30;
+    private Duration transactionLogRetentionCheckInterval = Duration.ofMinutes(1);
+    private boolean follower;
+
+    /**
+     * How long transaction-log entries are kept (default 3 days, as rocksdb-js). Older WAL
+     * segments whose data is in tables are rewritten to keep only entries inside it, then
+     * deleted once none is left.
+     */
+    public StrataOptions transactionLogRetention(Duration retention) {
+        this.transactionLogRetention = retention;
+        return this;
+    }
+
+    public Duration transactionLogRetention() {
+        return transactionLogRetention;
+    }
+
+    /**
+     * A WAL segment is rolled once its first record is this fraction of the retention old
+     * (default 0.75, as rocksdb-js's {@code transactionLogMaxAgeThreshold}; 0 = by size only),
+     * so retention can drop old entries at that granularity. The size limit is
+     * {@link #walSegmentSize} (default 16 MiB; a larger single record still fits an empty segment).
+     */
+    public StrataOptions transactionLogMaxAgeThreshold(double fraction) {
+        this.transactionLogMaxAgeThreshold = fraction;
+        return this;
+    }
+
+    public double transactionLogMaxAgeThreshold() {
+        return transactionLogMaxAgeThreshold;
+    }
+
+    /**
+     * Bytes of the newest sealed WAL segments kept whole after their data is in tables (default
+     * 256 MiB), as PostgreSQL's {@code wal_keep_size}: a follower that was away briefly catches up
+     * from them instead of copying the database.
+     */
+    public StrataOptions walKeepSize(long bytes) {
+        this.walKeepSize = bytes;
+        return this;
+    }
+
+    public long walKeepSize() {
+        return walKeepSize;
+    }
+
+    /**
+     * The most WAL bytes one follower's hold may keep (default 1 GiB); a follower further behind
+     * is dropped to a full copy, with a {@code txnlog.holdDropped} event.
+     */
+    public StrataOptions maxFollowerRetainedBytes(long bytes) {
+        this.maxFollowerRetainedBytes = bytes;
+        return this;
+    }
+
+    public long maxFollowerRetainedBytes() {
+        return maxFollowerRetainedBytes;
+    }
+
+    /** How often the engine runs transaction-log retention on its own (default 1 minute). */
+    public StrataOptions transactionLogRetentionCheckInterval(Duration interval) {
+        this.transactionLogRetentionCheckInterval = interval;
+        return this;
+    }
+
+    public Duration transactionLogRetentionCheckInterval() {
+        return transactionLogRetentionCheckInterval;
+    }
+
+    /**
+     * Open as a replication follower (default false): readable, refusing its users' writes with
+     * {@link ReadOnlyException}, taking commit records from its leader
+     * ({@code db.applyReplicated}) until {@code db.promoteToLeader()}.
+     */
+    public StrataOptions follower(boolean follower) {
+        this.follower = follower;
+        return this;
+    }
+
+    public boolean follower() {
+        return follower;
+    }
+
+    private void validateLogOptions() {
+        require(transactionLogRetention != null && !transactionLogRetention.isNegative(),
+                "transactionLogRetention must be >= 0, was " + transactionLogRetention);
+        require(transactionLogMaxAgeThreshold >= 0 && transactionLogMaxAgeThreshold <= 1,
+                "transactionLogMaxAgeThreshold must be in [0, 1], was " + transactionLogMaxAgeThreshold);
+        require(walKeepSize >= 0, "walKeepSize must be >= 0, was " + walKeepSize);
+        require(maxFollowerRetainedBytes >= 0, "maxFollowerRetainedBytes must be >= 0, was " + maxFollowerRetainedBytes);
+        require(transactionLogRetentionCheckInterval != null && !transactionLogRetentionCheckInterval.isNegative()
+                && !transactionLogRetentionCheckInterval.isZero(),
+                "transactionLogRetentionCheckInterval must be > 0, was " + transactionLogRetentionCheckInterval);
+        require(!(follower && readOnly), "a follower applies its leader's commits: it cannot be opened read-only");
     }
 }

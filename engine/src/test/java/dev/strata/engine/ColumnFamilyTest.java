@@ -30,7 +30,7 @@ class ColumnFamilyTest {
 
     /** Small memtables, segments and WAL cap; ASYNC so thousands of commits take no fsync each. */
     static StrataOptions small() {
-        return StrataOptions.defaults().durability(Durability.ASYNC).memtableSize(64 << 10).walSegmentSize(64 << 10).maxWalSize(256 << 10)
+        return StrataOptions.defaults().durability(Durability.ASYNC).memtableSize(64 << 10).walSegmentSize(64 << 10).maxWalSize(256 << 10).walKeepSize(0)
                 .targetFileSize(32 << 10).levelBaseSize(128 << 10).l0CompactionTrigger(2);
     }
 

@@ -50,7 +50,8 @@ public final class CrashTesting {
     public static StrataOptions options(Durability durability) {
         return StrataOptions.defaults().durability(durability).memtableSize(16 << 10).blockSize(512)
                 .targetFileSize(16 << 10).levelBaseSize(64 << 10).levelMultiplier(4)
-                .l0CompactionTrigger(2).l0StopWritesTrigger(8).walSegmentSize(64 << 10);
+                .l0CompactionTrigger(2).l0StopWritesTrigger(8).walSegmentSize(64 << 10).walKeepSize(128 << 10)
+                .transactionLogRetentionCheckInterval(java.time.Duration.ofMillis(100));
     }
 
     /** The seed from {@code strata.seed}, or a fresh one. */

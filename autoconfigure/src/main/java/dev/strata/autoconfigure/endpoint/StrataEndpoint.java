@@ -44,6 +44,8 @@ public class StrataEndpoint {
     static final String BACKUPS = "backups";
     static final String BACKUP = "backup";
     static final String PURGE = "purge";
+    static final String TRANSACTION_LOGS = "transaction-logs";
+    static final String PURGE_LOGS = "purge-logs";
 
     private final StrataDatabase db;
     private final StrataOptions options;
@@ -71,6 +73,7 @@ public class StrataEndpoint {
         m.put(STATS, StrataDatabaseReport.stats(db));
         m.put(PROPERTIES, properties());
         m.put(COLUMN_FAMILIES, StrataDatabaseReport.columnFamilies(db));
+        m.put(TRANSACTION_LOGS, StrataDatabaseReport.transactionLogs(db));
         if (backups != null) {
             m.put(BACKUPS, StrataBackupReport.report(backups));
         }
@@ -78,7 +81,8 @@ public class StrataEndpoint {
     }
 
     /**
-     * One section: {@code stats}, {@code properties}, {@code column-families}, or {@code backups}
+     * One section: {@code stats}, {@code properties}, {@code column-families},
+     * {@code transaction-logs}, or {@code backups}
      * when backups are configured; any other name is not found (404).
      */
     @ReadOperation
@@ -87,13 +91,15 @@ public class StrataEndpoint {
             case STATS -> StrataDatabaseReport.stats(db);
             case PROPERTIES -> properties();
             case COLUMN_FAMILIES -> StrataDatabaseReport.columnFamilies(db);
+            case TRANSACTION_LOGS -> StrataDatabaseReport.transactionLogs(db);
             case BACKUPS -> backups == null ? null : StrataBackupReport.report(backups);
             default -> null;
         };
     }
 
     /**
-     * Runs {@code flush}, {@code compact}, {@code backup} or {@code purge} and answers with how
+     * Runs {@code flush}, {@code compact}, {@code backup}, {@code purge} (backups) or
+     * {@code purge-logs} (transaction-log entries past retention) and answers with how
      * long it took and what it did: the statistics after a flush or compaction, the backup taken,
      * the bytes a purge reclaimed.
      */
@@ -108,9 +114,11 @@ public class StrataEndpoint {
                 case COMPACT -> db.compact(null, null);
                 case BACKUP -> m.put(BACKUP, StrataBackupReport.result(requireBackups(operation).backupNow()));
                 case PURGE -> m.put("bytesReclaimed", requireBackups(operation).purge());
+                case PURGE_LOGS -> m.put("files", db.purgeLogs().files().stream()
+                        .map(f -> Map.of("path", f.path().toString(), "deleted", f.deleted())).toList());
                 default -> throw new InvalidEndpointRequestException("Unknown Strata operation '" + operation + "'",
                         "Unknown operation '" + operation + "'; the operations are " + FLUSH + ", " + COMPACT + ", "
-                                + BACKUP + " and " + PURGE);
+                                + BACKUP + ", " + PURGE + " and " + PURGE_LOGS);
             }
         } catch (ReadOnlyException e) {
             throw new InvalidEndpointRequestException(e.getMessage(),

@@ -95,6 +95,38 @@ public class StrataMetrics implements MeterBinder {
                 d -> d.backgroundError() != null ? 1 : 0);
         gauge(registry, "strata.column.families", null, "Column families, the default one included",
                 d -> d.columnFamilies().size());
+        gauge(registry, "strata.txnlog.size", BaseUnits.BYTES, "Bytes of WAL segments on disk (whole and log-only)",
+                d -> txnlog(d, "txnlog.totalSizeBytes"));
+        gauge(registry, "strata.txnlog.segments", FILES, "WAL segment files on disk", d -> txnlog(d, "txnlog.segments"));
+        gauge(registry, "strata.txnlog.log.only.segments", FILES, "WAL segments rewritten to hold transaction-log entries only",
+                d -> txnlog(d, "txnlog.logOnlySegments"));
+        gauge(registry, "strata.txnlog.entries", null, "Transaction-log entries on disk, every log",
+                d -> txnlog(d, "txnlog.entries"));
+        gauge(registry, "strata.txnlog.replay.gap", BaseUnits.BYTES, "WAL bytes after the last flushed seqno (what recovery would replay)",
+                d -> txnlog(d, "txnlog.replayGapBytes"));
+        counter(registry, "strata.txnlog.holds.dropped", null,
+                "Follower WAL holds dropped for passing max-follower-retained-bytes (that follower must copy the database)",
+                d -> txnlog(d, "txnlog.holdsDropped"));
+        counter(registry, "strata.txnlog.retention.failures", null, "Failed transaction-log retention passes",
+                d -> txnlog(d, "txnlog.retentionFailures"));
+        for (String reason : new String[]{"not_flushed", "wal_keep_size", "not_archived_yet",
+                "pinned_by_a_checkpoint_or_backup", "follower", "log_entries_inside_retention"}) {
+            Gauge.builder("strata.txnlog.segments.kept", db, d -> txnlog(d, "txnlog.kept." + reason)).tag("reason", reason)
+                    .baseUnit(FILES).description("Sealed WAL segments the last retention pass kept, by reason").register(registry);
+        }
+    }
+
+    /** One {@code txnlog.*} statistic, NaN once the database is closed. */
+    private static double txnlog(StrataDatabase d, String key) {
+        if (d.isClosed()) {
+            return Double.NaN;
+        }
+        try {
+            Long v = d.transactionLogStatistics().get(key);
+            return v == null ? Double.NaN : v;
+        } catch (dev.strata.engine.ClosedException e) {
+            return Double.NaN;
+        }
     }
 
     private void counter(MeterRegistry registry, String name, String unit, String description,

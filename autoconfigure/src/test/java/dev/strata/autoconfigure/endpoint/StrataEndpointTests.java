@@ -53,7 +53,7 @@ class StrataEndpointTests {
             db.put(bytes("a"), bytes("1"));
             StrataEndpoint endpoint = new StrataEndpoint(db, options);
             Map<String, Object> all = endpoint.strata();
-            assertThat(all).containsOnlyKeys("stats", "properties", "column-families");
+            assertThat(all).containsOnlyKeys("stats", "properties", "column-families", "transaction-logs");
             assertThat(at(all, "stats", "latestSeqno")).isEqualTo(1L);
             assertThat(at(all, "stats", "state")).isEqualTo("OPEN");
             assertThat(at(all, "stats", "estimatedKeys")).isEqualTo(1L);
@@ -95,9 +95,31 @@ class StrataEndpointTests {
     }
 
     @Test
+    void theTransactionLogSectionShowsEachLogAndWhySegmentsAreKept() {
+        try (StrataDatabase db = StrataDatabase.open(dir, StrataOptions.defaults().walKeepSize(0))) {
+            db.transaction((txn, attempt) -> {
+                txn.put(bytes("k"), bytes("v"));
+                db.useLog("audit").addEntry(bytes("entry"), txn);
+                return null;
+            });
+            db.flush();
+            StrataEndpoint endpoint = new StrataEndpoint(db, null);
+            Map<String, Object> logs = endpoint.section("transaction-logs");
+            assertThat(at(logs, "logs", "audit", "entries")).isEqualTo(1L);
+            assertThat(at(logs, "statistics", "txnlog.entries")).isEqualTo(1L);
+            Map<String, Object> purged = endpoint.run("purge-logs");
+            assertThat(purged).containsEntry("operation", "purge-logs").containsKey("files");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> kept = (List<Map<String, Object>>) endpoint.section("transaction-logs").get("keptSegments");
+            assertThat(kept).singleElement().satisfies(k -> assertThat(k.get("reasons")).asList()
+                    .containsExactly("log entries inside retention"));
+        }
+    }
+
+    @Test
     void anUnknownOperationIsABadRequest() {
         try (StrataDatabase db = StrataDatabase.open(dir)) {
-            assertThat(badRequestReason(() -> new StrataEndpoint(db, null).run("drop"))).contains("flush, compact, backup and purge");
+            assertThat(badRequestReason(() -> new StrataEndpoint(db, null).run("drop"))).contains("flush, compact, backup, purge and purge-logs");
         }
     }
 

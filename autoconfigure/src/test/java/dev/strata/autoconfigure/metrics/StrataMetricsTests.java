@@ -160,6 +160,29 @@ class StrataMetricsTests {
     }
 
     @Test
+    void transactionLogMetersFollowTheLog() {
+        try (StrataDatabase db = StrataDatabase.open(dir, dev.strata.engine.StrataOptions.defaults().walKeepSize(0))) {
+            new StrataMetrics(db).bindTo(registry);
+            assertThat(value("strata.txnlog.entries")).isZero();
+            db.transaction((txn, attempt) -> {
+                txn.put(bytes("k"), bytes("v"));
+                db.useLog("audit").addEntry(bytes("entry"), txn);
+                return null;
+            });
+            assertThat(value("strata.txnlog.entries")).isEqualTo(1);
+            assertThat(value("strata.txnlog.size")).isPositive();
+            assertThat(value("strata.txnlog.segments")).isGreaterThanOrEqualTo(1);
+            db.flush();
+            db.runLogRetention();
+            assertThat(value("strata.txnlog.log.only.segments")).isEqualTo(1);
+            assertThat(registry.get("strata.txnlog.segments.kept").tag("reason", "log_entries_inside_retention").gauge().value())
+                    .isEqualTo(1);
+            assertThat(registry.get("strata.txnlog.holds.dropped").functionCounter().count()).isZero();
+        }
+        assertThat(value("strata.txnlog.entries")).as("after close").isNaN();
+    }
+
+    @Test
     void backupMetersFollowSuccessesFailuresAndBytes() throws Exception {
         try (StrataDatabase db = StrataDatabase.open(dir.resolve("db"))) {
             Path backupDir = dir.resolve("backups");

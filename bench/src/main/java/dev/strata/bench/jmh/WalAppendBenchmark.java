@@ -65,9 +65,15 @@ public class WalAppendBenchmark extends MicroBenchmark {
         wal.writeFrames(frame, 0, frame.length, s, s - 1);
         if (wal.segmentNumber() != segment) {
             segment = wal.segmentNumber();
-            wal.deleteSegmentsUpTo(s - 1);
+            deletePrevious(segment - 1);
         }
         return wal.bytesWritten();
+    }
+
+    /** Deletes a sealed segment, as retention does once its records are in tables (memory stays flat). */
+    private void deletePrevious(long number) throws IOException {
+        storage.delete(wal.directory().resolve(dev.strata.engine.wal.WalFormat.fileName(number)));
+        wal.forgetSegment(number);
     }
 
     /** The storage the segments are written to; for tests. */

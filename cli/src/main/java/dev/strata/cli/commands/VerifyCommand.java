@@ -64,12 +64,12 @@ public final class VerifyCommand extends DbCommand {
     }
 
     /** {@code <file> [at offset N] [(column family 'F')]: <what>}, the file relative to the database. */
-    private static String describe(Path dir, Problem p) {
+    static String describe(Path dir, Problem p) {
         return dir.relativize(p.file()) + (p.offset() == Problem.WHOLE_FILE ? "" : " at offset " + p.offset())
                 + (p.columnFamily() == null ? "" : " (column family '" + p.columnFamily() + "')") + ": " + p.message();
     }
 
-    private static List<Json.Obj> json(Path dir, List<Problem> problems) {
+    static List<Json.Obj> json(Path dir, List<Problem> problems) {
         List<Json.Obj> out = new ArrayList<>();
         for (Problem p : problems) {
             out.add(Json.obj().put("file", dir.relativize(p.file()).toString())

@@ -65,12 +65,20 @@ public final class DatabaseLayout {
             long n = WalFormat.parseFileName(name);
             if (n >= 0) {
                 numbers.add(n);
+            } else if (isSegmentSummary(name)) {
+                continue; // an index beside its segment (wal/NNNN.sum), rebuilt when stale: nothing to report
             } else if (others != null) {
                 others.add(name);
             }
         }
         numbers.sort(null);
         return numbers;
+    }
+
+    private static boolean isSegmentSummary(String name) {
+        String suffix = dev.strata.engine.wal.SegmentSummaryFile.SUFFIX;
+        return name.endsWith(suffix) && WalFormat.parseFileName(name.substring(0, name.length() - suffix.length())
+                + WalFormat.SUFFIX) >= 0;
     }
 
     /** Whether {@code dir} looks like a database: it has a WAL directory or a manifest. */

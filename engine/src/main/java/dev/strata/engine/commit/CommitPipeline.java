@@ -138,11 +138,12 @@ public final class CommitPipeline {
                 + CommitRecord.opSize(tree.id(), a.length, b == null ? -1 : b.length, type == CommitRecord.PUT_TTL);
         long seqno;
         long ts;
+        checkLeader();
         store.awaitWriteAllowed();
         appendLock.lock();
         try {
             checkFamily(tree);
-            int ops = beginRecord(payloadLen, 1);
+            int ops = beginRecord(payloadLen, 1, 0);
             seqno = lastSeqno;
             ts = lastTimestamp;
             if (ops >= 0) {
@@ -161,7 +162,7 @@ public final class CommitPipeline {
         } finally {
             appendLock.unlock();
         }
-        awaitAcknowledged(seqno);
+        acknowledge(seqno);
         return new CommitResult(seqno, ts);
     }
 
@@ -226,7 +227,23 @@ public final class CommitPipeline {
      * conflict check).
      */
     public CommitResult commitBatch(byte[] ops, int opsLen, int opCount, LsmTree[] families, CommitValidator validator) {
-        int payloadLen = CommitRecord.PAYLOAD_HEADER_SIZE + opsLen;
+        return commitBatch(ops, opsLen, opCount, null, 0, 0, families, validator);
+    }
+
+    /**
+     * As {@link #commitBatch(byte[], int, int, LsmTree[], CommitValidator)}, with the record's
+     * transaction-log entries: {@code logCount} entries encoded in {@code logs[0, logsLen)} (as
+     * {@link CommitRecord#encodeLogEntry} lays them out), written in the same record, so they are
+     * durable exactly when the data is.
+     */
+    public CommitResult commitBatch(byte[] ops, int opsLen, int opCount, byte[] logs, int logsLen, int logCount,
+                                    LsmTree[] families, CommitValidator validator) {
+        if (logCount > 0 && wal == null) {
+            throw new dev.strata.engine.InvalidArgumentException(
+                    "transaction-log entries need a WAL: durability NONE keeps none");
+        }
+        checkLeader();
+        int payloadLen = CommitRecord.PAYLOAD_HEADER_SIZE + opsLen + logsLen;
         long seqno;
         long ts;
         store.awaitWriteAllowed();
@@ -237,7 +254,7 @@ public final class CommitPipeline {
                     checkFamily(t);
                 }
             }
-            int opsAt = beginRecord(payloadLen, opCount);
+            int opsAt = beginRecord(payloadLen, opCount, logCount);
             seqno = lastSeqno;
             ts = lastTimestamp;
             if (validator != null) {
@@ -250,6 +267,9 @@ public final class CommitPipeline {
             }
             if (opsAt >= 0) {
                 System.arraycopy(ops, 0, buf, opsAt, opsLen);
+                if (logsLen > 0) {
+                    System.arraycopy(logs, 0, buf, opsAt + opsLen, logsLen);
+                }
             }
             applier.beginRecord(seqno);
             try {
@@ -266,7 +286,7 @@ public final class CommitPipeline {
         } finally {
             appendLock.unlock();
         }
-        awaitAcknowledged(seqno);
+        acknowledge(seqno);
         return new CommitResult(seqno, ts);
     }
 
@@ -275,7 +295,7 @@ public final class CommitPipeline {
      * WAL, frames the record's header in the buffer. Returns where the ops go in {@link #buf}, or
      * -1 in NONE mode. Under {@link #appendLock}.
      */
-    private int beginRecord(int payloadLen, int opCount) {
+    private int beginRecord(int payloadLen, int opCount, int logCount) {
         int off = reserve(WalFormat.FRAME_HEADER_SIZE + payloadLen);
         lastSeqno++;
         lastTimestamp = clock.next();
@@ -284,7 +304,7 @@ public final class CommitPipeline {
         }
         Bytes.putInt(buf, off + 4, payloadLen);
         int p = off + WalFormat.FRAME_HEADER_SIZE;
-        CommitRecord.encodeHeader(buf, p, lastSeqno, lastTimestamp, opCount, 0);
+        CommitRecord.encodeHeader(buf, p, lastSeqno, lastTimestamp, opCount, logCount);
         return p + CommitRecord.PAYLOAD_HEADER_SIZE;
     }
 
@@ -317,6 +337,15 @@ public final class CommitPipeline {
         int off = bufLen;
         bufLen += frameLen;
         return off;
+    }
+
+    /** Waits until the commit may be acknowledged: durable per the mode, then replicated if a gate asks. */
+    private void acknowledge(long seqno) {
+        awaitAcknowledged(seqno);
+        CommitGate g = gate;
+        if (g != null) {
+            g.awaitReplicated(seqno);
+        }
     }
 
     private void awaitAcknowledged(long seqno) {
@@ -537,13 +566,6 @@ public final class CommitPipeline {
         }
     }
 
-    /** Deletes WAL segments whose records are all in tables (called after each flush). */
-    public void deleteObsoleteSegments(long flushedSeqno) throws IOException {
-        if (wal != null) {
-            wal.deleteSegmentsUpTo(flushedSeqno);
-        }
-    }
-
     public int walSegmentCount() {
         return wal == null ? 0 : wal.segmentCount();
     }
@@ -555,6 +577,130 @@ public final class CommitPipeline {
 
     public long walSyncs() {
         return wal == null ? 0 : wal.syncCount();
+    }
+
+    // ---------------------------------------------------------------- replication (issue 8)
+
+    /**
+     * Holds a commit's acknowledgement until followers have it (semi-synchronous replication).
+     * Called on the writer's thread after the commit is durable and visible here; it may throw
+     * a {@link StrataException} to fail the writer's call (the commit stays committed locally).
+     */
+    @FunctionalInterface
+    public interface CommitGate {
+        void awaitReplicated(long seqno);
+    }
+
+    private volatile CommitGate gate;
+    /** A follower applies only replicated records; its users' writes are refused. */
+    private volatile boolean follower;
+
+    public void commitGate(CommitGate g) {
+        this.gate = g;
+    }
+
+    public void follower(boolean f) {
+        this.follower = f;
+    }
+
+    public boolean isFollower() {
+        return follower;
+    }
+
+    private void checkLeader() {
+        if (follower) {
+            throw new dev.strata.engine.ReadOnlyException("this database is a follower: it takes writes only from its leader");
+        }
+    }
+
+    /**
+     * Waits until the WAL is forced at least to {@code seqno}; false if {@code timeoutNanos}
+     * passed first. For shipping records to followers as they become durable.
+     */
+    public boolean awaitDurable(long seqno, long timeoutNanos) throws InterruptedException {
+        if (durableSeqno >= seqno) {
+            return true;
+        }
+        if (wal == null) {
+            return false;
+        }
+        long left = timeoutNanos;
+        ioLock.lock();
+        try {
+            while (durableSeqno < seqno) {
+                Throwable f = failure;
+                if (f != null) {
+                    throw backgroundError(f);
+                }
+                if (left <= 0) {
+                    return false;
+                }
+                left = ioDone.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    /**
+     * Applies a commit record received from a leader, with the leader's seqno and timestamp: into
+     * this database's WAL (so its transaction log is the leader's) and memtables, acknowledged per
+     * this database's durability mode. A record at or below the last applied seqno is a
+     * duplicate and skipped (returns null); one further ahead is a gap
+     * ({@link dev.strata.engine.InvalidArgumentException}).
+     */
+    public CommitResult applyReplicated(byte[] payload, int off, int len) {
+        if (len < CommitRecord.PAYLOAD_HEADER_SIZE) {
+            throw new dev.strata.engine.InvalidArgumentException("a commit record is at least "
+                    + CommitRecord.PAYLOAD_HEADER_SIZE + " bytes, got " + len);
+        }
+        int opsEnd;
+        try {
+            CommitRecord.decode(payload, off, len, null, null);
+            opsEnd = CommitRecord.logSectionOffset(payload, off, len);
+        } catch (ByteReader.Malformed m) {
+            throw new dev.strata.engine.InvalidArgumentException("malformed replicated commit record at offset "
+                    + (m.offset - off) + ": " + m.getMessage());
+        }
+        long seqno = CommitRecord.seqno(payload, off);
+        long ts = CommitRecord.timestamp(payload, off);
+        int opCount = CommitRecord.opCount(payload, off);
+        int opsOff = off + CommitRecord.PAYLOAD_HEADER_SIZE;
+        store.awaitWriteAllowed();
+        appendLock.lock();
+        try {
+            if (seqno <= lastSeqno) {
+                return null;
+            }
+            if (seqno != lastSeqno + 1) {
+                throw new dev.strata.engine.InvalidArgumentException("replicated record has seqno " + seqno
+                        + " but the last applied is " + lastSeqno + ": records are missing");
+            }
+            int frame = reserve(WalFormat.FRAME_HEADER_SIZE + len);
+            lastSeqno = seqno;
+            lastTimestamp = clock.observe(ts);
+            if (frame >= 0) {
+                Bytes.putInt(buf, frame + 4, len);
+                System.arraycopy(payload, off, buf, frame + WalFormat.FRAME_HEADER_SIZE, len);
+            }
+            applier.beginRecord(seqno);
+            try {
+                CommitRecord.decodeOps(payload, opsOff, opsEnd - opsOff, opCount, applier);
+            } catch (ByteReader.Malformed e) {
+                throw new IllegalStateException("replicated record names a column family this database does not have at "
+                        + e.offset + ": " + e.getMessage(), e);
+            }
+            CommitObserver o = observer;
+            if (o != null) {
+                o.applied(seqno, ts, payload, opsOff, opsEnd - opsOff, opCount);
+            }
+            afterApply(seqno);
+        } finally {
+            appendLock.unlock();
+        }
+        awaitAcknowledged(seqno);
+        return new CommitResult(seqno, ts);
     }
 
     // ---------------------------------------------------------------- observers and validators (issue 5)

@@ -25,6 +25,17 @@ public final class MonotonicClock {
         return last;
     }
 
+    /**
+     * Takes {@code ts} as the latest timestamp (a record replicated from a leader keeps the
+     * leader's timestamp) and floors later ones at it. Returns {@code ts}.
+     */
+    public long observe(long ts) {
+        if (ts > last) {
+            last = ts;
+        }
+        return ts;
+    }
+
     /** The wall clock itself, unfloored (for TTL checks). */
     public long wallTime() {
         return wall.getAsLong();

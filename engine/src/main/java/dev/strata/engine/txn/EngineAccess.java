@@ -21,10 +21,12 @@ import java.util.function.Supplier;
  * @param trees     the tree of a column family id (0 = the default family)
  * @param ranges    a range iterator of a column family, at the options' snapshot
  * @param snapshots takes a registered snapshot of the latest state (kept from compaction)
+ * @param logs      the transaction log of a name ({@code db.useLog})
  */
 public record EngineAccess(Path dir, StrataOptions options, CommitPipeline pipeline, IntFunction<LsmTree> trees,
                            Runnable enter, Runnable exit, AsyncRunner async, RangeReader ranges,
-                           Supplier<Snapshot> snapshots) {
+                           Supplier<Snapshot> snapshots,
+                           java.util.function.Function<String, dev.strata.engine.log.TransactionLog> logs) {
 
     /** A range iterator over one column family. */
     @FunctionalInterface

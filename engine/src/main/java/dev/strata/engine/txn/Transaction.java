@@ -95,6 +95,10 @@ public final class Transaction implements AutoCloseable {
     private List<RemovedRange> removedRanges;
     private Set<CfKey> locked;
     private List<TransactionIterator> iterators;
+    /** Transaction-log entries, encoded as the commit record's log section; null until the first. */
+    private byte[] logEntries;
+    private int logBytes;
+    private int logCount;
 
     Transaction(TransactionManager manager, EngineAccess access, long id, TransactionOptions options, int attempt) {
         this.manager = manager;
@@ -392,7 +396,7 @@ public final class Transaction implements AutoCloseable {
         try {
             access.enter().run();
             try {
-                if (overlay.isEmpty()) {
+                if (overlay.isEmpty() && logCount == 0) {
                     long seqno = snapshot != null ? snapshot.seqno() : access.pipeline().visibleSeqno();
                     result = new CommitResult(seqno, now());
                 } else {
@@ -402,7 +406,8 @@ public final class Transaction implements AutoCloseable {
                     byte[] ops = OpsScratch.take(len);
                     overlay.encode(ops);
                     try {
-                        result = access.pipeline().commitBatch(ops, len, overlay.opCount(), writtenFamilies(), this::validate);
+                        result = access.pipeline().commitBatch(ops, len, overlay.opCount(), logEntries, logBytes, logCount,
+                                writtenFamilies(), this::validate);
                     } finally {
                         OpsScratch.give(ops);
                     }
@@ -454,6 +459,58 @@ public final class Transaction implements AutoCloseable {
 
     public CompletableFuture<CommitResult> commitAsync() {
         return access.async().submit(this::commit);
+    }
+
+    // ------------------------------------------------------------------ transaction log (issue 6)
+
+    /**
+     * The transaction log {@code name} bound to this transaction: its {@code addEntry(data)}
+     * adds to this transaction. As {@code db.useLog(name)}, numbers are names too
+     * ({@code useLog(String.valueOf(7))}).
+     */
+    public dev.strata.engine.log.BoundTransactionLog useLog(String name) {
+        return new dev.strata.engine.log.BoundTransactionLog(access.logs().apply(name), this);
+    }
+
+    /**
+     * Adds an entry to transaction log {@code name} (UTF-8 bytes): written in this transaction's
+     * commit record, so it is durable exactly when the transaction's data is, and never exists if
+     * the transaction does not commit. The data is copied. Use
+     * {@code log.addEntry(data, txn)} or {@link #useLog}; a retried {@code db.transaction}
+     * callback runs in a new transaction, so entries of a failed attempt are never written (use
+     * the attempt number to tell attempts apart, if the callback has other side effects).
+     */
+    public void addLogEntry(byte[] name, byte[] data) {
+        if (data == null) {
+            throw new InvalidArgumentException("log entry data must not be null");
+        }
+        if (access.options().durability() == dev.strata.engine.Durability.NONE) {
+            throw new InvalidArgumentException("transaction-log entries need a WAL: durability NONE keeps none");
+        }
+        checkActive();
+        checkWritable();
+        int need = dev.strata.engine.wal.CommitRecord.logEntrySize(name.length, data.length);
+        long total = (long) logBytes + need + overlay.encodedBytes();
+        if (total > access.options().maxBatchSize()) {
+            throw new InvalidArgumentException("transaction of " + total + " bytes with its log entries exceeds maxBatchSize "
+                    + access.options().maxBatchSize());
+        }
+        if (logEntries == null || logEntries.length < logBytes + need) {
+            logEntries = java.util.Arrays.copyOf(logEntries == null ? new byte[0] : logEntries,
+                    Math.max(logBytes + need, logEntries == null ? 256 : logEntries.length * 2));
+        }
+        logBytes = dev.strata.engine.wal.CommitRecord.encodeLogEntry(logEntries, logBytes, name, data);
+        logCount++;
+    }
+
+    /** Whether the transaction has anything to commit: a write or a transaction-log entry. */
+    public boolean hasWrites() {
+        return !overlay.isEmpty() || logCount > 0;
+    }
+
+    /** Log entries added so far. */
+    public int logEntryCount() {
+        return logCount;
     }
 
     /** Rolls back and ends the transaction; a no-op if it already ended. */

@@ -37,6 +37,8 @@ public final class TransactionManager {
     private final EventBus events;
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<Long, Transaction> live = new ConcurrentHashMap<>();
+    /** Every transaction not ended yet, by id: for {@code log.addEntry(data, transactionId)}. */
+    private final ConcurrentHashMap<Long, Transaction> active = new ConcurrentHashMap<>();
 
     private final LongAdder begun = new LongAdder();
     private final LongAdder committed = new LongAdder();
@@ -78,6 +80,7 @@ public final class TransactionManager {
         access.enter().run();
         try {
             Transaction t = new Transaction(this, access, ids.incrementAndGet(), options, attempt);
+            active.put(t.id(), t);
             begun.increment();
             emit(TransactionEvents.BEGIN, t.id());
             return t;
@@ -168,7 +171,13 @@ public final class TransactionManager {
     void ended(Transaction t, boolean wasCommitted) {
         (wasCommitted ? committed : aborted).increment();
         live.remove(t.id());
+        active.remove(t.id());
         t.release();
+    }
+
+    /** The transaction with this id, if it has not ended. */
+    public Optional<Transaction> find(long id) {
+        return Optional.ofNullable(active.get(id));
     }
 
     void conflictFound() {

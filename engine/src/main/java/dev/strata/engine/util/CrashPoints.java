@@ -61,7 +61,9 @@ public final class CrashPoints {
             "backup.meta.written",       // a backup's metadata is in place (it lists), its work not yet removed
             "restore.staged",            // a restore's staging directory is complete and marked, nothing swapped
             "restore.swap.aside",        // mid-swap: the old database renamed aside, the staging one not yet in place
-            "restore.swapped");          // the restored database is in place; its marker and the old one remain
+            "restore.swapped",           // the restored database is in place; its marker and the old one remain
+            "txnlog.rewrite.written",    // a log-only copy of a segment is forced, not yet renamed over it
+            "txnlog.rewrite.renamed");   // the log-only copy replaced the segment, directory not forced
 
     /** The points that only an open after a crash reaches (once per open). */
     public static final List<String> RECOVERY = List.of("recovery.tail.truncated", "recovery.orphans.deleted");

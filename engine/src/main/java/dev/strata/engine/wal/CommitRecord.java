@@ -75,6 +75,40 @@ public final class CommitRecord {
         return Bytes.getLong(payload, off + 8);
     }
 
+    public static int opCount(byte[] payload, int off) {
+        return Bytes.getInt(payload, off + 16);
+    }
+
+    public static int logCount(byte[] payload, int off) {
+        return Bytes.getInt(payload, off + 20);
+    }
+
+    /** Bytes a log entry named {@code nameLen} bytes with {@code dataLen} bytes of data takes when encoded. */
+    public static int logEntrySize(int nameLen, int dataLen) {
+        return Bytes.varLongSize(nameLen) + nameLen + Bytes.varLongSize(dataLen) + dataLen;
+    }
+
+    /** Encodes one log entry at {@code off}; returns the offset after it. */
+    public static int encodeLogEntry(byte[] dst, int off, byte[] name, byte[] data) {
+        off = Bytes.putVarLong(dst, off, name.length);
+        System.arraycopy(name, 0, dst, off, name.length);
+        off += name.length;
+        off = Bytes.putVarLong(dst, off, data.length);
+        System.arraycopy(data, 0, dst, off, data.length);
+        return off + data.length;
+    }
+
+    /**
+     * The offset in {@code buf} where the log section of the payload at {@code off} begins (after
+     * its ops), so a log-only copy can keep the entries byte for byte.
+     */
+    public static int logSectionOffset(byte[] buf, int off, int len) throws Malformed {
+        ByteReader r = new ByteReader(buf, off, len);
+        r.skip(PAYLOAD_HEADER_SIZE);
+        decodeOps(r, opCount(buf, off), len, null);
+        return r.position();
+    }
+
     /** Bytes an op of {@code type} with these lengths takes when encoded. */
     public static int opSize(int cf, int aLen, int bLen, boolean ttl) {
         int n = 1 + Bytes.varLongSize(cf) + Bytes.varLongSize(aLen) + aLen;

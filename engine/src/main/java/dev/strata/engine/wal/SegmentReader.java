@@ -66,6 +66,33 @@ public final class SegmentReader implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Opens a segment to read from {@code offset} (a frame boundary returned by
+     * {@link #validEnd()} earlier, or the header's end), where the next record has at least seqno
+     * {@code expectedSeqno}, reading no further than {@code limit} bytes of the file: for the
+     * segment being written, the end of what has been written, so the zeros preallocated after it
+     * are never read. The header is checked as by {@link #open}.
+     */
+    public static SegmentReader openAt(Storage storage, Path path, boolean newest, long offset, long expectedSeqno,
+                                       long limit) throws IOException {
+        StorageFile f = storage.openReadOnly(path);
+        SegmentReader r = new SegmentReader(path, f, Math.min(f.size(), limit), newest);
+        try {
+            r.readHeader();
+            if (r.header != null && offset > WalFormat.HEADER_SIZE) {
+                if (offset > r.fileSize) {
+                    throw new IllegalArgumentException("offset " + offset + " is past the end of " + path);
+                }
+                r.pos = offset;
+                r.expectedSeqno = expectedSeqno;
+            }
+        } catch (IOException | RuntimeException e) {
+            f.close();
+            throw e;
+        }
+        return r;
+    }
+
     private void readHeader() throws IOException {
         if (fileSize < WalFormat.HEADER_SIZE) {
             // The header is one write before any record, so a newest segment shorter than it was
@@ -91,6 +118,25 @@ public final class SegmentReader implements AutoCloseable {
         }
         pos = WalFormat.HEADER_SIZE;
         expectedSeqno = header.firstSeqno();
+    }
+
+    /**
+     * Reads only the header of a segment (40 bytes), or returns null if the file is shorter than
+     * a header or the header is invalid: for listing segments without reading their records.
+     */
+    public static SegmentHeader readHeader(Storage storage, Path path) throws IOException {
+        try (StorageFile f = storage.openReadOnly(path)) {
+            if (f.size() < WalFormat.HEADER_SIZE) {
+                return null;
+            }
+            byte[] h = new byte[WalFormat.HEADER_SIZE];
+            f.readFully(0, ByteBuffer.wrap(h));
+            try {
+                return SegmentHeader.decode(h);
+            } catch (SegmentHeader.Invalid e) {
+                return null;
+            }
+        }
     }
 
     /** The header, or null for a newest segment whose creation was torn. */
@@ -136,14 +182,17 @@ public final class SegmentReader implements AutoCloseable {
         }
         int payload = at + WalFormat.FRAME_HEADER_SIZE;
         long seqno = CommitRecord.seqno(win, payload);
-        if (seqno != expectedSeqno) {
-            throw new CorruptionException(path, pos, "record has seqno " + seqno + ", expected " + expectedSeqno);
+        // A log-only segment keeps only the records with log entries: its seqnos increase with gaps.
+        boolean logOnly = (header.flags() & WalFormat.FLAG_LOG_ONLY) != 0;
+        if (logOnly ? seqno < expectedSeqno : seqno != expectedSeqno) {
+            throw new CorruptionException(path, pos, "record has seqno " + seqno + ", expected "
+                    + (logOnly ? "at least " : "") + expectedSeqno);
         }
         recordFrameOffset = pos;
         recordOff = payload;
         recordLen = len;
         pos += WalFormat.FRAME_HEADER_SIZE + len;
-        expectedSeqno++;
+        expectedSeqno = seqno + 1;
         return true;
     }
 

@@ -85,7 +85,7 @@ public final class WalFormat {
      * The checksum of the frame starting at {@code frameOffset}: the salt, then everything after
      * the checksum field (length, durable, payload) as it lies in {@code buf}.
      */
-    static int frameCrc(CRC32C crc, int salt, byte[] buf, int frameOffset, int payloadLength) {
+    public static int frameCrc(CRC32C crc, int salt, byte[] buf, int frameOffset, int payloadLength) {
         crc.reset();
         crc.update(salt & 0xFF);
         crc.update((salt >>> 8) & 0xFF);

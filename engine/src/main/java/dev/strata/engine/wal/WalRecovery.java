@@ -56,6 +56,13 @@ public final class WalRecovery {
             }
         }
         numbers.sort(null);
+        // Segments kept only for the transaction log or for followers (all their records are in
+        // tables) are not read: their headers say so. A segment can be skipped when it is
+        // log-only, or when the next one is whole and starts at or before the first seqno to replay.
+        SegmentHeader[] headers = new SegmentHeader[numbers.size()];
+        for (int i = 0; i < numbers.size(); i++) {
+            headers[i] = SegmentReader.readHeader(storage, walDir.resolve(WalFormat.fileName(numbers.get(i))));
+        }
         long expected = persistedSeqno + 1;
         long lastTs = 0;
         long count = 0;
@@ -65,6 +72,14 @@ public final class WalRecovery {
         for (int i = 0; i < numbers.size(); i++) {
             Path path = walDir.resolve(WalFormat.fileName(numbers.get(i)));
             boolean newest = i == numbers.size() - 1;
+            SegmentHeader hi = headers[i];
+            if (!newest && hi != null && hi.segmentNumber() == numbers.get(i) && expected == persistedSeqno + 1
+                    && ((hi.flags() & WalFormat.FLAG_LOG_ONLY) != 0
+                    || (headers[i + 1] != null && (headers[i + 1].flags() & WalFormat.FLAG_LOG_ONLY) == 0
+                    && headers[i + 1].firstSeqno() <= expected))) {
+                kept.put(numbers.get(i), hi.firstSeqno());
+                continue;
+            }
             try (SegmentReader r = SegmentReader.open(storage, path, newest)) {
                 SegmentHeader h = r.header();
                 if (h == null) {

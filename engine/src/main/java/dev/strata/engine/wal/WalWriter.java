@@ -45,6 +45,11 @@ public final class WalWriter implements AutoCloseable {
 
     /** Whether segments are preallocated with zeros: it pays only when every commit forces. */
     private final boolean preallocating;
+    /** What the segment being written holds so far (the transaction log's index of it). */
+    private volatile SegmentSummaryBuilder current;
+    /** Roll a non-empty segment whose first record is older than this (ms; 0: never for age). */
+    private volatile long rotateAfterMillis;
+    private volatile java.util.function.Consumer<SegmentSummary> summaryListener;
 
     private WalWriter(Storage storage, Path dir, long maxSegmentBytes, boolean preallocating) {
         this.storage = storage;
@@ -84,6 +89,7 @@ public final class WalWriter implements AutoCloseable {
             this.segmentNumber = number;
             segments.put(number, firstSeqno);
             this.salt = s;
+            this.current = new SegmentSummaryBuilder(number, 0, firstSeqno, header.length);
             this.writePos = header.length;
             this.allocatedEnd = header.length;
             this.nextSeqno = firstSeqno;
@@ -125,7 +131,7 @@ public final class WalWriter implements AutoCloseable {
      */
     public void writeFrames(byte[] buf, int off, int len, long firstSeqno, long durableSeqno)
             throws IOException {
-        if (writePos > WalFormat.HEADER_SIZE && writePos + len > maxSegmentBytes) {
+        if (writePos > WalFormat.HEADER_SIZE && (writePos + len > maxSegmentBytes || tooOld(buf, off))) {
             roll(firstSeqno);
         }
         int p = off;
@@ -140,9 +146,39 @@ public final class WalWriter implements AutoCloseable {
         }
         preallocate(writePos + len);
         file.write(writePos, buf, off, len);
+        current.addFrames(buf, off, len);
         writePos += len;
         bytesWritten += len;
         nextSeqno = firstSeqno + frames;
+    }
+
+    /** Whether the first frame in {@code buf} at {@code off} is past the segment's age for rotation. */
+    private boolean tooOld(byte[] buf, int off) {
+        long age = rotateAfterMillis;
+        if (age <= 0) {
+            return false;
+        }
+        long ts = CommitRecord.timestamp(buf, off + WalFormat.FRAME_HEADER_SIZE);
+        SegmentSummary s = current.summary();
+        return s.records() > 0 && ts - s.firstTimestamp() >= age;
+    }
+
+    /**
+     * Rolls segments whose first record is {@code millis} older than the record to be written
+     * (0: by size only), so that retention can drop old log entries at that granularity.
+     */
+    public void rotateAfter(long millis) {
+        this.rotateAfterMillis = millis;
+    }
+
+    /** Tells {@code listener} the summary of each segment as it is sealed (the transaction-log index). */
+    public void onSealed(java.util.function.Consumer<SegmentSummary> listener) {
+        this.summaryListener = listener;
+    }
+
+    /** What the segment being written holds so far. */
+    public SegmentSummary currentSummary() {
+        return current.summary();
     }
 
     /** Makes everything written so far durable. */
@@ -154,32 +190,21 @@ public final class WalWriter implements AutoCloseable {
     }
 
     /**
-     * Deletes the sealed segments whose every record is at or below {@code flushedSeqno} (the
-     * tables hold them): a segment goes when the next segment starts at or before
-     * {@code flushedSeqno + 1}. The segment being written is never deleted. Safe to call from
-     * another thread than the writer's. Returns the number of segments deleted.
+     * Forgets segment {@code number}, which the transaction log's retention deleted. Safe to call
+     * from another thread than the writer's.
      */
-    public int deleteSegmentsUpTo(long flushedSeqno) throws IOException {
-        if (pins.get() > 0) {
-            return 0; // a checkpoint or backup is copying segments
-        }
-        int deleted = 0;
-        long current = segmentNumber;
-        java.util.Map.Entry<Long, Long> prev = null;
-        for (java.util.Map.Entry<Long, Long> e : segments.entrySet()) {
-            if (prev != null && prev.getKey() != current && e.getValue() <= flushedSeqno + 1
-                    && prev.getKey() <= archivedThrough) {
-                storage.delete(dir.resolve(WalFormat.fileName(prev.getKey())));
-                segments.remove(prev.getKey());
-                deleted++;
-            }
-            prev = e;
-        }
-        if (deleted > 0) {
-            dev.strata.engine.util.CrashPoints.hit("wal.segments.deleted");
-            storage.forceDirectory(dir);
-        }
-        return deleted;
+    public void forgetSegment(long number) {
+        segments.remove(number);
+    }
+
+    /** Whether a checkpoint or backup is copying segments (nothing may be deleted or rewritten). */
+    public boolean pinned() {
+        return pins.get() > 0;
+    }
+
+    /** Segments numbered above this are not archived yet and must be kept whole. */
+    public long archivedThrough() {
+        return archivedThrough;
     }
 
     private final java.util.concurrent.atomic.AtomicInteger pins = new java.util.concurrent.atomic.AtomicInteger();
@@ -237,7 +262,12 @@ public final class WalWriter implements AutoCloseable {
         file.close();
         file = null;
         long sealed = segmentNumber;
+        SegmentSummary summary = current.summary();
         startSegment(segmentNumber + 1, firstSeqno, preallocate);
+        java.util.function.Consumer<SegmentSummary> sl = summaryListener;
+        if (sl != null) {
+            sl.accept(summary);
+        }
         java.util.function.LongConsumer listener = sealListener;
         if (listener != null) {
             listener.accept(sealed);

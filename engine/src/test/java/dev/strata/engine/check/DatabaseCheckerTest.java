@@ -108,8 +108,9 @@ class DatabaseCheckerTest {
         long flips = 0;
         for (Map.Entry<Path, byte[]> f : contents(dir).entrySet()) {
             Path file = f.getKey();
-            if (file.getFileName().toString().equals("LOCK")) {
-                continue;
+            if (file.getFileName().toString().equals("LOCK")
+                    || file.getFileName().toString().endsWith(dev.strata.engine.wal.SegmentSummaryFile.SUFFIX)) {
+                continue; // a segment summary is an index: a damaged one is rebuilt at open (GoldenTruncationTest)
             }
             for (long off = 0; off < f.getValue().length; off++) {
                 TestFiles.flip(file, off);

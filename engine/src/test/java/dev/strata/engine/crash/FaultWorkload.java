@@ -190,6 +190,9 @@ final class FaultWorkload {
             if (i.kind() == Kind.FORCE) {
                 failedForces.putIfAbsent(i.node(), fs.forceAttempts(i.node()));
             }
+            if (isIndexFile(i)) {
+                continue; // a WAL segment's summary: an index, logged and rebuilt at the next open, never an error
+            }
             if (i.thread() == self) {
                 ownFailure = true;
                 if (thrown == null && i.kind() != Kind.DELETE) {
@@ -227,5 +230,11 @@ final class FaultWorkload {
                 violations.add("a failed force (inode " + node + ") was tried " + (now - attempts) + " more time(s)");
             }
         });
+    }
+
+    /** A failure on a WAL segment's summary file (or its temporary), which the engine only logs and counts. */
+    private static boolean isIndexFile(Injection i) {
+        return i.path() != null && (i.path().endsWith(dev.strata.engine.wal.SegmentSummaryFile.SUFFIX)
+                || i.path().endsWith(dev.strata.engine.wal.SegmentSummaryFile.SUFFIX + ".tmp"));
     }
 }

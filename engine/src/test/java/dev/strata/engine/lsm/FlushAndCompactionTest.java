@@ -33,7 +33,7 @@ class FlushAndCompactionTest {
     static StrataOptions small() {
         return StrataOptions.defaults().durability(Durability.ASYNC).memtableSize(32 << 10).blockSize(1024)
                 .targetFileSize(32 << 10).levelBaseSize(128 << 10).levelMultiplier(4)
-                .l0CompactionTrigger(2).l0StopWritesTrigger(8).walSegmentSize(64 << 10);
+                .l0CompactionTrigger(2).l0StopWritesTrigger(8).walSegmentSize(64 << 10).walKeepSize(0);
     }
 
     static byte[] key(int i) {

@@ -127,9 +127,17 @@ class CrashPointsTest {
             for (int i = 0; i < 1500; i++) {
                 db.put(("k" + (i % 300)).getBytes(StandardCharsets.US_ASCII),
                         ("v" + i + "-" + "x".repeat(150)).getBytes(StandardCharsets.US_ASCII));
+                if (i % 100 == 0 && i < 400) { // later segments hold no entries: retention deletes them
+                    int n = i;
+                    db.transaction((txn, a) -> {
+                        db.useLog("audit").addEntry(("entry " + n).getBytes(StandardCharsets.US_ASCII), txn);
+                        return null;
+                    });
+                }
             }
             db.flush();
             db.compact(null, null);
+            db.runLogRetention(); // rewrites the flushed segments that hold entries log-only
             db.transaction((txn, attempt) -> {
                 txn.put("txn".getBytes(StandardCharsets.US_ASCII), "committed".getBytes(StandardCharsets.US_ASCII));
                 return null;

@@ -7,7 +7,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -22,47 +21,52 @@ import java.util.List;
  * DELETE /items/{sku}                      the item and its movements (204, or 404)
  * POST   /items/{sku}/adjustments          {"delta": -3, "reason": "order 17"} (409 if stock would go below 0)
  * GET    /items/{sku}/movements?from=0&amp;limit=100   the item's stock movements in order
+ * POST   /transfers                        {"from": "a", "to": "b", "quantity": 2, "reason": "..."}: one transaction
  * </pre>
  * Errors are RFC 9457 problem details ({@link InventoryErrors}).
  */
 @RestController
-@RequestMapping("/items")
 public class InventoryController {
 
-    private final InventoryStore store;
+    private final InventoryService inventory;
 
-    public InventoryController(InventoryStore store) {
-        this.store = store;
+    public InventoryController(InventoryService inventory) {
+        this.inventory = inventory;
     }
 
-    @GetMapping
+    @GetMapping("/items")
     public List<Item> list(@RequestParam(required = false) String after, @RequestParam(defaultValue = "50") int limit) {
-        return store.list(after, limit);
+        return inventory.list(after, limit);
     }
 
-    @GetMapping("/{sku}")
+    @GetMapping("/items/{sku}")
     public Item get(@PathVariable String sku) {
-        return store.find(sku).orElseThrow(() -> new ItemNotFoundException(sku));
+        return inventory.find(sku).orElseThrow(() -> new ItemNotFoundException(sku));
     }
 
-    @PutMapping("/{sku}")
+    @PutMapping("/items/{sku}")
     public Item put(@PathVariable String sku, @RequestBody ItemRequest request) {
-        return store.put(sku, request);
+        return inventory.put(sku, request);
     }
 
-    @DeleteMapping("/{sku}")
+    @DeleteMapping("/items/{sku}")
     public ResponseEntity<Void> delete(@PathVariable String sku) {
-        return store.delete(sku) ? ResponseEntity.noContent().build() : ResponseEntity.notFound().build();
+        return inventory.delete(sku) ? ResponseEntity.noContent().build() : ResponseEntity.notFound().build();
     }
 
-    @PostMapping("/{sku}/adjustments")
+    @PostMapping("/items/{sku}/adjustments")
     public Item adjust(@PathVariable String sku, @RequestBody AdjustmentRequest request) {
-        return store.adjust(sku, request);
+        return inventory.adjust(sku, request);
     }
 
-    @GetMapping("/{sku}/movements")
+    @PostMapping("/transfers")
+    public TransferResult transfer(@RequestBody TransferRequest request) {
+        return inventory.transfer(request);
+    }
+
+    @GetMapping("/items/{sku}/movements")
     public List<Movement> movements(@PathVariable String sku, @RequestParam(defaultValue = "0") long from,
                                     @RequestParam(defaultValue = "100") int limit) {
-        return store.movements(sku, from, limit);
+        return inventory.movements(sku, from, limit);
     }
 }

@@ -2,6 +2,7 @@ package dev.strata.samples.inventory;
 
 import dev.strata.engine.ErrorCode;
 import dev.strata.engine.StrataException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -10,7 +11,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 /**
  * Maps failures to problem details: the inventory's own to 400, 404 and 409, and the engine's by
  * their stable code, which the answer carries as {@code code} (a database that refuses writes or
- * is read-only is 503: the request may succeed elsewhere or later).
+ * is read-only is 503: the request may succeed elsewhere or later; a conflict that outlived its
+ * retries is 409). With spring-tx on the class path the starter's beans throw Spring's
+ * {@code DataAccessException}s; the engine's exception, and so its code, is their cause.
  */
 @RestControllerAdvice
 public class InventoryErrors {
@@ -37,10 +40,21 @@ public class InventoryErrors {
         return problem;
     }
 
+    @ExceptionHandler(DataAccessException.class)
+    public ProblemDetail dataAccess(DataAccessException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StrataException strata) {
+                return database(strata);
+            }
+        }
+        return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, e.getMessage());
+    }
+
     private static HttpStatus status(ErrorCode code) {
         return switch (code) {
             case INVALID_ARGUMENT -> HttpStatus.BAD_REQUEST;
             case READ_ONLY, BACKGROUND_ERROR, CLOSED -> HttpStatus.SERVICE_UNAVAILABLE;
+            case BUSY, LOCK_TIMEOUT, TRANSACTION_ABANDONED -> HttpStatus.CONFLICT;
             default -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
     }

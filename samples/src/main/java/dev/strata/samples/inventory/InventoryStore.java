@@ -1,34 +1,39 @@
 package dev.strata.samples.inventory;
 
-import dev.strata.autoconfigure.StrataColumnFamilies;
-import dev.strata.engine.ColumnFamily;
-import dev.strata.engine.KeyValue;
-import dev.strata.engine.RangeOptions;
-import dev.strata.engine.StrataDatabase;
-import dev.strata.engine.WriteBatch;
+import dev.strata.autoconfigure.transaction.StrataTemplate;
+import dev.strata.autoconfigure.view.StrataTypedView;
+import dev.strata.autoconfigure.view.StrataViews;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.resilience.annotation.Retryable;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
+import org.springframework.transaction.annotation.Transactional;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
- * The inventory's data in Strata, as JSON through the application's Jackson mapper:
+ * The inventory's data in Strata, through two typed views (JSON by the application's Jackson
+ * mapper):
  * <pre>
  * default family   item/&lt;sku&gt;                      an {@link Item}
  * "movements"      &lt;sku&gt;/&lt;number, 19 digits&gt;     a {@link Movement}, one per change of the quantity
  * </pre>
  * The movement history is an append-only log that grows without bound while items stay few, so
  * it lives in its own column family ({@code strata.column-families=movements} creates it at
- * start-up): listing items never scans past movements, and the history's tables are flushed and
- * compacted on their own. A change writes the item and its movement in one {@link WriteBatch}
- * across both families, so both or neither survive a crash. Read-modify-write cycles on one SKU are serialised by {@link KeyLocks}
- * (the engine has no transactions yet); reads take no lock and see the latest commit.
- * Used by {@link InventoryController}.
+ * start-up): listing items never scans past movements.
+ *
+ * <p>Every change is a {@code @Transactional} method on {@code strataTransactionManager}: the
+ * views join the method's Strata transaction, so the item and its movement (for a transfer, both
+ * items and both movements, across both families) commit together under one seqno, or not at
+ * all; a thrown exception (say, too little stock) leaves nothing behind. The items a change reads
+ * are read with {@code getForUpdate}: if another commit changed one before this transaction
+ * commits, the commit fails with {@code OptimisticLockingFailureException}, and
+ * {@code @Retryable}, outside the transaction, runs the method again in a new one that sees the
+ * other commit ({@code strata.transaction.max-retries} times at most). Reads outside a change see
+ * the latest commit. Used by {@link InventoryService}.
  */
 @Component
 public class InventoryStore {
@@ -36,36 +41,33 @@ public class InventoryStore {
     static final int MAX_PAGE = 1000;
     private static final int MAX_TEXT = 200;
     private static final Pattern SKU = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final String ITEM = "item/";
     /** The column family of the movement history, listed in {@code strata.column-families}. */
     static final String MOVEMENTS = "movements";
 
-    private final StrataDatabase db;
-    private final ColumnFamily movements;
-    private final JsonMapper json;
-    private final KeyLocks locks = new KeyLocks(64);
+    private final StrataTypedView<Item> items;
+    private final StrataTypedView<Movement> movements;
+    private final StrataTemplate template;
 
-    public InventoryStore(StrataDatabase db, StrataColumnFamilies families, JsonMapper json) {
-        this.db = db;
-        this.movements = families.get(MOVEMENTS);
-        this.json = json;
+    public InventoryStore(StrataViews views) {
+        this.items = views.view(StrataViews.DEFAULT_FAMILY, "item/", Item.class);
+        this.movements = views.view(MOVEMENTS, Movement.class);
+        this.template = views.template();
     }
 
     public Optional<Item> find(String sku) {
-        byte[] value = db.get(itemKey(checkSku(sku)));
-        return value == null ? Optional.empty() : Optional.of(json.readValue(value, Item.class));
+        return items.get(checkSku(sku));
     }
 
     /** Items in SKU order, starting after {@code afterSku} (null for the first page). */
     public List<Item> list(String afterSku, int limit) {
-        RangeOptions range = RangeOptions.prefix(utf8(ITEM)).limit(checkPage(limit));
-        if (afterSku != null) {
-            range.start(itemKey(checkSku(afterSku)), false);
-        }
-        return readAll(db.stream(range), Item.class);
+        return items.list(afterSku == null ? null : checkSku(afterSku), checkPage(limit)).stream()
+                .map(StrataTypedView.Entry::value).toList();
     }
 
     /** Creates the item or replaces its name and quantity; a new quantity is recorded as a movement. */
+    @Retryable(includes = ConcurrencyFailureException.class, maxRetriesString = "${strata.transaction.max-retries}",
+            delay = 10, jitter = 5, multiplier = 2, maxDelay = 500)
+    @Transactional("strataTransactionManager")
     public Item put(String sku, ItemRequest request) {
         checkSku(sku);
         String name = checkText("name", request.name(), true);
@@ -73,20 +75,21 @@ public class InventoryStore {
         if (quantity < 0) {
             throw new InvalidRequestException("quantity must be 0 or more, was " + quantity);
         }
-        return locks.withLock(sku, () -> {
-            Optional<Item> old = find(sku);
-            if (old.isPresent() && old.get().quantity() == quantity) {
-                Item renamed = new Item(sku, name, quantity, old.get().movements());
-                db.put(itemKey(sku), json.writeValueAsBytes(renamed));
-                return renamed;
-            }
-            long before = old.map(Item::quantity).orElse(0L);
-            String reason = old.isPresent() ? "set" : "created";
-            return change(old.map(Item::movements).orElse(0L), new Item(sku, name, quantity, 0), quantity - before, reason);
-        });
+        Optional<Item> old = items.getForUpdate(sku);
+        if (old.isPresent() && old.get().quantity() == quantity) {
+            Item renamed = new Item(sku, name, quantity, old.get().movements());
+            items.put(sku, renamed);
+            return renamed;
+        }
+        long before = old.map(Item::quantity).orElse(0L);
+        String reason = old.isPresent() ? "set" : "created";
+        return change(old.map(Item::movements).orElse(0L), new Item(sku, name, quantity, 0), quantity - before, reason);
     }
 
     /** Adds {@code delta} (negative to take stock out) and records why. */
+    @Retryable(includes = ConcurrencyFailureException.class, maxRetriesString = "${strata.transaction.max-retries}",
+            delay = 10, jitter = 5, multiplier = 2, maxDelay = 500)
+    @Transactional("strataTransactionManager")
     public Item adjust(String sku, AdjustmentRequest request) {
         checkSku(sku);
         long delta = require("delta", request.delta());
@@ -94,20 +97,33 @@ public class InventoryStore {
             throw new InvalidRequestException("delta must not be 0");
         }
         String reason = checkText("reason", request.reason(), false);
-        return locks.withLock(sku, () -> {
-            Item item = find(sku).orElseThrow(() -> new ItemNotFoundException(sku));
-            long after;
-            try {
-                after = Math.addExact(item.quantity(), delta);
-            } catch (ArithmeticException e) {
-                throw new InvalidRequestException("delta " + delta + " overflows the quantity " + item.quantity());
-            }
-            if (after < 0) {
-                throw new InsufficientStockException(sku, item.quantity(), delta);
-            }
-            return change(item.movements(), new Item(sku, item.name(), after, 0), delta,
-                    reason == null ? "adjustment" : reason);
-        });
+        Item item = items.getForUpdate(sku).orElseThrow(() -> new ItemNotFoundException(sku));
+        return apply(item, delta, reason == null ? "adjustment" : reason);
+    }
+
+    /**
+     * Moves stock from one item to another: both quantities and a movement on each, in one
+     * transaction. Too little stock in {@code from} throws (409) and changes nothing.
+     */
+    @Retryable(includes = ConcurrencyFailureException.class, maxRetriesString = "${strata.transaction.max-retries}",
+            delay = 10, jitter = 5, multiplier = 2, maxDelay = 500)
+    @Transactional("strataTransactionManager")
+    public TransferResult transfer(TransferRequest request) {
+        String from = checkSku(requireText("from", request.from()));
+        String to = checkSku(requireText("to", request.to()));
+        if (from.equals(to)) {
+            throw new InvalidRequestException("a transfer needs two different items, was '" + from + "' twice");
+        }
+        long quantity = require("quantity", request.quantity());
+        if (quantity <= 0) {
+            throw new InvalidRequestException("quantity must be more than 0, was " + quantity);
+        }
+        String reason = checkText("reason", request.reason(), false);
+        Item source = items.getForUpdate(from).orElseThrow(() -> new ItemNotFoundException(from));
+        Item target = items.getForUpdate(to).orElseThrow(() -> new ItemNotFoundException(to));
+        String why = reason == null ? "" : ": " + reason;
+        return new TransferResult(apply(source, -quantity, "transfer to " + to + why),
+                apply(target, quantity, "transfer from " + from + why));
     }
 
     /** The item's movements in order, starting at {@code from}. */
@@ -116,44 +132,62 @@ public class InventoryStore {
         if (from < 0) {
             throw new InvalidRequestException("from must be 0 or more, was " + from);
         }
-        RangeOptions range = RangeOptions.prefix(movementPrefix(sku)).start(movementKey(sku, from)).limit(checkPage(limit));
-        return readAll(movements.stream(range), Movement.class);
+        String after = from == 0 ? null : number(from - 1);
+        return movements.withPrefix(sku + "/").list(after, checkPage(limit)).stream()
+                .map(StrataTypedView.Entry::value).toList();
     }
 
-    /** Removes the item and all its movements in one commit; false if there was no such item. */
+    /** Removes the item and all its movements in one transaction; false if there was no such item. */
+    @Transactional("strataTransactionManager")
     public boolean delete(String sku) {
         checkSku(sku);
-        return locks.withLock(sku, () -> {
-            if (find(sku).isEmpty()) {
-                return false;
-            }
-            // SKUs have no '/', so "<sku>0" is the first key past every "<sku>/...".
-            db.write(new WriteBatch().deleteRange(movements, movementPrefix(sku), utf8(sku + "0")).remove(itemKey(sku)));
-            return true;
-        });
+        if (items.getForUpdate(sku).isEmpty()) {
+            return false;
+        }
+        items.remove(sku);
+        // SKUs have no '/', so "<sku>0" is the first key past every "<sku>/...". The views have no
+        // range delete; the method's own Strata transaction has.
+        template.currentTransaction().orElseThrow()
+                .deleteRange(movements.family(), utf8(sku + "/"), utf8(sku + "0"));
+        return true;
     }
 
-    /** Writes the item (with its movement count advanced) and movement number {@code number} together. */
+    /** Adds {@code delta} to the item's quantity, refusing to go below zero, and records the movement. */
+    private Item apply(Item item, long delta, String reason) {
+        long after;
+        try {
+            after = Math.addExact(item.quantity(), delta);
+        } catch (ArithmeticException e) {
+            throw new InvalidRequestException("delta " + delta + " overflows the quantity " + item.quantity());
+        }
+        if (after < 0) {
+            throw new InsufficientStockException(item.sku(), item.quantity(), delta);
+        }
+        return change(item.movements(), new Item(item.sku(), item.name(), after, 0), delta, reason);
+    }
+
+    /** Writes the item (with its movement count advanced) and movement number {@code number}, in the caller's transaction. */
     private Item change(long number, Item changed, long delta, String reason) {
         Item item = new Item(changed.sku(), changed.name(), changed.quantity(), number + 1);
-        Movement movement = new Movement(item.sku(), number, delta, reason, item.quantity(), Instant.now());
-        db.write(new WriteBatch()
-                .put(itemKey(item.sku()), json.writeValueAsBytes(item))
-                .put(movements, movementKey(item.sku(), number), json.writeValueAsBytes(movement)));
+        items.put(item.sku(), item);
+        movements.put(item.sku() + "/" + number(number),
+                new Movement(item.sku(), number, delta, reason, item.quantity(), Instant.now()));
         return item;
     }
 
-    private <T> List<T> readAll(Stream<KeyValue> stream, Class<T> type) {
-        try (Stream<KeyValue> entries = stream) {
-            return entries.map(kv -> json.readValue(kv.value(), type)).toList();
-        }
+    private static String number(long n) {
+        return String.format("%019d", n);
     }
 
-    private static String checkSku(String sku) {
+    static String checkSku(String sku) {
         if (sku == null || !SKU.matcher(sku).matches()) {
             throw new InvalidRequestException("a SKU is 1 to 64 letters, digits, '.', '_' or '-', was '" + sku + "'");
         }
         return sku;
+    }
+
+    private static String requireText(String field, String text) {
+        return checkText(field, text, true);
     }
 
     private static String checkText(String field, String text, boolean required) {
@@ -181,18 +215,6 @@ public class InventoryStore {
             throw new InvalidRequestException("limit must be in [1, " + MAX_PAGE + "], was " + limit);
         }
         return limit;
-    }
-
-    private static byte[] itemKey(String sku) {
-        return utf8(ITEM + sku);
-    }
-
-    private static byte[] movementPrefix(String sku) {
-        return utf8(sku + "/");
-    }
-
-    private static byte[] movementKey(String sku, long number) {
-        return utf8(sku + "/" + String.format("%019d", number));
     }
 
     private static byte[] utf8(String s) {

@@ -1,16 +1,8 @@
 package dev.strata.samples.inventory;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -25,27 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code strata} endpoint as Actuator serves them, with the endpoint's write operations refused
  * because the application does not enable them.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@DirtiesContext
-class InventoryHttpTests {
-
-    @TempDir
-    static Path dir;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        registry.add("strata.path", () -> dir.toString());
-    }
-
-    @Value("${local.server.port}")
-    int port;
-
-    private Http http;
-
-    @BeforeEach
-    void client() {
-        http = new Http(port);
-    }
+class InventoryHttpTests extends SampleOverHttp {
 
     @Test
     void itemsAreCreatedAdjustedListedAndDeleted() {
