@@ -118,7 +118,13 @@ public final class CrashKillChild {
                 Long.parseLong(args[8]), Admin.valueOf(args[9]));
         ChildJvm.startWatchdogs(120);
         StrataDatabase db = StrataDatabase.open(dir, CrashTesting.options(spec.durability()).transactionMode(spec.txnMode()));
+        // Restores need two backups; the first is taken before the kill's clock starts, so that a
+        // killed cycle has time for restores too.
+        BackupResult first = spec.admin() == Admin.RESTORE ? db.backup(backupDir(adminDir)) : null;
         ChildJvm.emit("ready " + db.latestSeqno());
+        if (first != null) {
+            ChildJvm.emit("backup " + first.id() + " " + first.seqno());
+        }
         long maxOps = spec.maxOps() > 0 ? spec.maxOps() : Long.MAX_VALUE;
         AtomicInteger running = new AtomicInteger(threads);
         for (int t = 0; t < threads; t++) {
@@ -145,7 +151,7 @@ public final class CrashKillChild {
             w.start();
         }
         if (spec.admin() != Admin.NONE) {
-            Thread a = new Thread(() -> guarded(() -> admin(db, spec.admin(), adminDir, cycle)), "admin");
+            Thread a = new Thread(() -> guarded(() -> admin(db, spec.admin(), adminDir, cycle, first)), "admin");
             a.setDaemon(true);
             a.start();
         }
@@ -161,9 +167,17 @@ public final class CrashKillChild {
         }
     }
 
-    /** Checkpoints, backups or (after two backups) restores, one after another, until the child dies. */
-    private static void admin(StrataDatabase db, Admin what, Path adminDir, int cycle) {
+    /**
+     * Checkpoints, backups or restores, one after another, until the child dies. Restores
+     * alternate the second backup and the first ({@code first}, taken before the writers
+     * started), starting with the second.
+     */
+    private static void admin(StrataDatabase db, Admin what, Path adminDir, int cycle, BackupResult first) {
         List<Long> backups = new ArrayList<>();
+        if (first != null) {
+            backups.add(first.id());
+        }
+        int restores = 0;
         for (long n = 1; ; n++) {
             LockSupport.parkNanos(30_000_000L); // let the writers move on between copies
             switch (what) {
@@ -181,7 +195,7 @@ public final class CrashKillChild {
                         backups.add(r.id());
                         ChildJvm.emit("backup " + r.id() + " " + r.seqno());
                     } else {
-                        long id = backups.get((int) (n % 2));
+                        long id = backups.get((restores++ + 1) % 2);
                         Backups.restore(backupDir(adminDir), restoreDir(adminDir, cycle), id);
                         ChildJvm.emit("restored " + id);
                     }

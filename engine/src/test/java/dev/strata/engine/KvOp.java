@@ -8,15 +8,24 @@ import java.util.Random;
 /**
  * One commit of a crash-test workload: a single put, remove or delete-range, a write batch of
  * several, or a transaction of several puts and removes (which first reads a few keys, so that
- * optimistic transactions can conflict with other writers and be retried). Each primitive names
- * its column family (null: the default one). Keys and values are ASCII strings; values start with
- * a tag naming who wrote them.
+ * optimistic transactions can conflict with other writers and be retried, and adds an entry to
+ * the transaction log {@link #TRANSACTION_LOG}). Each primitive names its column family (null:
+ * the default one). Keys and values are ASCII strings; values start with a tag naming who wrote
+ * them. A single put in the default family whose value length is a multiple of 5 commits as a
+ * transaction that adds its key to the log {@link #PUT_LOG}: the same one commit, with an entry.
  *
  * <p>{@link #applyTo} is the model: ops in order on a sorted map of {@linkplain #modelKey
  * family-qualified keys}, which is the engine's contract (a later op of a record wins, a
- * delete-range removes earlier puts of its record, a transaction's writes land whole).
+ * delete-range removes earlier puts of its record, a transaction's writes land whole);
+ * {@link #logEntries} is what it adds to the transaction logs. Durability NONE keeps no WAL and so
+ * no log: there the same ops commit without entries.
  */
-public record KvOp(Kind kind, List<Prim> prims, List<String> reads) {
+public record KvOp(Kind kind, List<Prim> prims, List<String> reads, String logEntry) {
+    /** The log a transaction op adds its {@link #logEntry} to. */
+    public static final String TRANSACTION_LOG = "txns";
+    /** The log a single put with a log entry adds its key to. */
+    public static final String PUT_LOG = "crash";
+
 
     /** How the op commits. */
     public enum Kind { SINGLE, BATCH, TRANSACTION }
@@ -62,7 +71,7 @@ public record KvOp(Kind kind, List<Prim> prims, List<String> reads) {
      * batches spread over both; the rest (20%, or 50% without a second family) are transactions of
      * 2-5 puts and removes spread over the families, which first read one key of
      * {@code readPrefix} (another writer's keys: an optimistic transaction then conflicts when
-     * that writer changes it, and is retried).
+     * that writer changes it, and is retried) and add {@code tag} to {@link #TRANSACTION_LOG}.
      */
     public static KvOp randomMixed(Random r, String prefix, int keys, String tag, int maxValue, String family,
                                    String readPrefix) {
@@ -83,11 +92,11 @@ public record KvOp(Kind kind, List<Prim> prims, List<String> reads) {
             String f = family != null && r.nextBoolean() ? family : null;
             ps.add(prim(r, r.nextInt(10) < 7 ? 'P' : 'D', f, prefix, keys, tag + "." + i, maxValue));
         }
-        return new KvOp(Kind.TRANSACTION, List.copyOf(ps), List.of(key(readPrefix, r.nextInt(keys))));
+        return new KvOp(Kind.TRANSACTION, List.copyOf(ps), List.of(key(readPrefix, r.nextInt(keys))), tag);
     }
 
     private static KvOp single(Prim p) {
-        return new KvOp(Kind.SINGLE, List.of(p), List.of());
+        return new KvOp(Kind.SINGLE, List.of(p), List.of(), null);
     }
 
     /** 2-6 ops, each in the default family or (if not null, half the time) {@code family}. */
@@ -99,7 +108,7 @@ public record KvOp(Kind kind, List<Prim> prims, List<String> reads) {
             String f = family != null && r.nextBoolean() ? family : null;
             ps.add(prim(r, t < 6 ? 'P' : t < 9 ? 'D' : 'R', f, prefix, keys, tag + "." + i, maxValue));
         }
-        return new KvOp(Kind.BATCH, List.copyOf(ps), List.of());
+        return new KvOp(Kind.BATCH, List.copyOf(ps), List.of(), null);
     }
 
     private static Prim prim(Random r, char type, String family, String prefix, int keys, String tag, int maxValue) {
@@ -150,6 +159,10 @@ public record KvOp(Kind kind, List<Prim> prims, List<String> reads) {
                 for (String k : reads) {
                     txn.get(CrashTesting.b(k));
                 }
+                if (hasWal(db)) {
+                    // In every attempt: a retry is a new transaction, and the aborted one's entry is gone.
+                    db.useLog(TRANSACTION_LOG).addEntry(CrashTesting.b(logEntry), txn);
+                }
                 for (Prim p : prims) {
                     ColumnFamily f = family(db, p);
                     if (p.type == 'P') {
@@ -166,29 +179,49 @@ public record KvOp(Kind kind, List<Prim> prims, List<String> reads) {
     private static CommitResult commitSingle(StrataDatabase db, Prim p) {
         ColumnFamily f = family(db, p);
         return switch (p.type) {
-            case 'P' -> p.b.length() % 5 == 0 ? putWithLogEntry(db, f, p) : f.put(CrashTesting.b(p.a), CrashTesting.b(p.b));
+            case 'P' -> putLogged(p) && hasWal(db) ? putWithLogEntry(db, p) : f.put(CrashTesting.b(p.a), CrashTesting.b(p.b));
             case 'D' -> f.remove(CrashTesting.b(p.a));
             default -> f.deleteRange(CrashTesting.b(p.a), CrashTesting.b(p.b));
         };
     }
 
+    /** Whether a single put commits with a log entry: a default-family put whose value length is a multiple of 5. */
+    private static boolean putLogged(Prim p) {
+        return p.type == 'P' && p.family == null && p.b.length() % 5 == 0;
+    }
+
+    private static boolean hasWal(StrataDatabase db) {
+        return db.options().durability() != Durability.NONE;
+    }
+
     /**
-     * The same put as a transaction that also adds the key to the transaction log "crash": one
-     * commit either way, so the model is unchanged, and the WAL holds log entries for retention
+     * The same put as a transaction that also adds the key to the transaction log {@link #PUT_LOG}:
+     * one commit either way, so the model is unchanged, and the WAL holds log entries for retention
      * to keep (the {@code txnlog.rewrite.*} crash points).
      */
-    private static CommitResult putWithLogEntry(StrataDatabase db, ColumnFamily f, Prim p) {
-        if (db.options().durability() == Durability.NONE) {
-            return f.put(CrashTesting.b(p.a), CrashTesting.b(p.b)); // no WAL, no log
+    private static CommitResult putWithLogEntry(StrataDatabase db, Prim p) {
+        // Retried: writers of the power-cut harness share keys, and a blind put still conflicts
+        // with a commit of its key between its write and its commit.
+        return db.transaction((txn, attempt) -> {
+            txn.put(CrashTesting.b(p.a), CrashTesting.b(p.b));
+            db.useLog(PUT_LOG).addEntry(CrashTesting.b(p.a), txn);
+            return txn.commit();
+        }, dev.strata.engine.txn.TransactionOptions.defaults().maxRetries(1000));
+    }
+
+    /**
+     * The entries this op's commit adds to the transaction logs, each as {log name, data}, with a
+     * WAL ({@code wal}) or without (none).
+     */
+    public List<String[]> logEntries(boolean wal) {
+        if (!wal) {
+            return List.of();
         }
-        dev.strata.engine.txn.Transaction t = db.beginTransaction();
-        try {
-            t.put(f, CrashTesting.b(p.a), CrashTesting.b(p.b));
-            db.useLog("crash").addEntry(CrashTesting.b(p.a), t);
-            return t.commit();
-        } finally {
-            t.abort(); // a no-op once committed
+        if (kind == Kind.TRANSACTION) {
+            return List.<String[]>of(new String[] {TRANSACTION_LOG, logEntry});
         }
+        Prim p = prims.get(0);
+        return kind == Kind.SINGLE && putLogged(p) ? List.<String[]>of(new String[] {PUT_LOG, p.a}) : List.of();
     }
 
     private static ColumnFamily family(StrataDatabase db, Prim p) {

@@ -52,8 +52,6 @@ public final class CrashPoints {
             "compaction.outputs.written",// a compaction's outputs are durable, not yet installed
             "compaction.installed",      // the manifest names the outputs, inputs not yet deleted
             "table.delete",              // an obsolete table is about to be deleted
-            "txnlog.rewrite.written",    // a log-only copy of a segment is forced, not yet renamed over it
-            "txnlog.rewrite.renamed",    // the log-only copy replaced the segment, directory not forced
             "txn.commit.locked",         // a transaction commits, its locks (pessimistic) held, nothing written
             "txn.commit.validated",      // its conflict check passed, seqno reserved, no WAL record yet
             "checkpoint.tables.linked",  // a checkpoint's tables are in its temporary directory, no WAL yet
@@ -63,7 +61,9 @@ public final class CrashPoints {
             "backup.meta.written",       // a backup's metadata is in place (it lists), its work not yet removed
             "restore.staged",            // a restore's staging directory is complete and marked, nothing swapped
             "restore.swap.aside",        // mid-swap: the old database renamed aside, the staging one not yet in place
-            "restore.swapped");          // the restored database is in place; its marker and the old one remain
+            "restore.swapped",           // the restored database is in place; its marker and the old one remain
+            "txnlog.rewrite.written",    // a log-only copy of a segment is forced, not yet renamed over it
+            "txnlog.rewrite.renamed");   // the log-only copy replaced the segment, directory not forced
 
     /** The points that only an open after a crash reaches (once per open). */
     public static final List<String> RECOVERY = List.of("recovery.tail.truncated", "recovery.orphans.deleted");

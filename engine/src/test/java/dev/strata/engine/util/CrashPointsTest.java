@@ -118,7 +118,7 @@ class CrashPointsTest {
     }
 
     @Test
-    void aWorkloadWithFlushesCompactionsRollsATransactionACheckpointABackupAndRestoresReachesEveryPointButTheRecoveryOnes() throws Exception {
+    void anOrdinaryWorkloadWithCopiesReachesEveryPointButTheRecoveryOnes() throws Exception {
         Map<String, LongAdder> counts = new ConcurrentHashMap<>();
         CrashPoints.listen(name -> counts.computeIfAbsent(name, k -> new LongAdder()).increment());
         Path dir = CrashTesting.scratchDir("strata-crashpoints");
