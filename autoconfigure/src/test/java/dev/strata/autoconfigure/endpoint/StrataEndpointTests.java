@@ -96,12 +96,15 @@ class StrataEndpointTests {
 
     @Test
     void theTransactionLogSectionShowsEachLogAndWhySegmentsAreKept() {
-        try (StrataDatabase db = StrataDatabase.open(dir, StrataOptions.defaults().walKeepSize(0))) {
+        try (StrataDatabase db = StrataDatabase.open(dir, StrataOptions.defaults().walKeepSize(0).walSegmentSize(64 << 10))) {
             db.transaction((txn, attempt) -> {
                 txn.put(bytes("k"), bytes("v"));
                 db.useLog("audit").addEntry(bytes("entry"), txn);
                 return null;
             });
+            for (int i = 0; i < 200; i++) {
+                db.put(bytes("filler" + i), new byte[1024]); // seals the segment holding the entry
+            }
             db.flush();
             StrataEndpoint endpoint = new StrataEndpoint(db, null);
             Map<String, Object> logs = endpoint.section("transaction-logs");

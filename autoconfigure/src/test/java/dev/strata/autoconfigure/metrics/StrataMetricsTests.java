@@ -139,7 +139,7 @@ class StrataMetricsTests {
             assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getName()).startsWith("strata."));
             Set<String> tagKeys = registry.getMeters().stream().flatMap(m -> m.getId().getTags().stream())
                     .map(Tag::getKey).collect(Collectors.toSet());
-            assertThat(tagKeys).containsExactlyInAnyOrder("level", "result", "kind");
+            assertThat(tagKeys).containsExactlyInAnyOrder("level", "result", "kind", "reason");
             assertThat(registry.find("strata.sst.files").meters()).hasSize(db.lsmStats().levelFiles().length);
             assertThat(registry.get("strata.wal.written").functionCounter().getId().getBaseUnit()).isEqualTo(BaseUnits.BYTES);
             assertThat(registry.get("strata.memtable.size").gauge().getId().getBaseUnit()).isEqualTo(BaseUnits.BYTES);
@@ -161,7 +161,7 @@ class StrataMetricsTests {
 
     @Test
     void transactionLogMetersFollowTheLog() {
-        try (StrataDatabase db = StrataDatabase.open(dir, dev.strata.engine.StrataOptions.defaults().walKeepSize(0))) {
+        try (StrataDatabase db = StrataDatabase.open(dir, dev.strata.engine.StrataOptions.defaults().walKeepSize(0).walSegmentSize(64 << 10))) {
             new StrataMetrics(db).bindTo(registry);
             assertThat(value("strata.txnlog.entries")).isZero();
             db.transaction((txn, attempt) -> {
@@ -172,6 +172,9 @@ class StrataMetricsTests {
             assertThat(value("strata.txnlog.entries")).isEqualTo(1);
             assertThat(value("strata.txnlog.size")).isPositive();
             assertThat(value("strata.txnlog.segments")).isGreaterThanOrEqualTo(1);
+            for (int i = 0; i < 200; i++) {
+                db.put(bytes("filler" + i), new byte[1024]); // seals the segment holding the entry
+            }
             db.flush();
             db.runLogRetention();
             assertThat(value("strata.txnlog.log.only.segments")).isEqualTo(1);
